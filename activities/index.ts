@@ -1,0 +1,37 @@
+import type { Catalog } from '../src/domain/registry';
+import type { ResolvedPolicy } from '../src/domain/policy';
+import type { SystemsPort } from '../src/domain/types';
+import type { ExtractionInput } from '../src/domain/extraction';
+import type { LlmProvider } from '../src/llm/provider';
+import type { NotificationEvent, Notifier } from '../src/notifications/notifier';
+import { Context } from '@temporalio/activity';
+import { extractProblem } from './extract-problem';
+import { createToolActivities, type ToolActivity } from './tools';
+
+/** Everything activities touch, injected by the worker (or by a test). */
+export interface ActivityDeps {
+  catalog: Catalog;
+  llm: LlmProvider;
+  systems: SystemsPort;
+  policy: ResolvedPolicy;
+  notifier: Notifier;
+  repairAttempts: number;
+  tokenBudget: number;
+}
+
+/** Builds the worker's activities: extraction, policy, notifications, and one activity per tool. */
+export function createActivities(deps: ActivityDeps) {
+  const fixed = {
+    /** LLM extraction behind the zod validation boundary. */
+    extractProblem: (input: ExtractionInput) => extractProblem(deps, input),
+    /** The policy in force, recorded in history so replays and audits see the same thresholds. */
+    loadPolicy: async (): Promise<ResolvedPolicy> => deps.policy,
+    /** Sends a notification; keyed by workflow and event so a retry does not notify twice. */
+    notify: async (notification: NotificationEvent): Promise<void> => {
+      const info = Context.current().info;
+      await deps.notifier.send(notification, `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}`);
+    },
+  };
+  const tools: Record<string, ToolActivity> = createToolActivities(deps.catalog, deps.systems);
+  return { ...tools, ...fixed };
+}

@@ -1,0 +1,81 @@
+/**
+ * `npm start`: the whole system on one machine. Temporal dev server (SQLite in .data/, Web UI),
+ * demo systems of record, one worker and the API. Ctrl-C stops everything, workers drain first.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { startDevServer, type DevServer } from './lib/dev-server';
+import { portInUse, startProcess, waitFor, type ManagedProcess } from './lib/processes';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const temporalPort = Number(config.temporal.address.split(':').pop());
+  for (const [what, port] of [['API', config.http.port], ['Temporal', temporalPort], ['Temporal Web UI', config.temporal.uiPort], ['demo systems', config.systems.port]] as const) {
+    if (await portInUse(port)) throw new Error(`port ${port} (${what}) is already in use: stop what uses it or set the matching variable (see .env.example)`);
+  }
+
+  const children: ManagedProcess[] = [];
+  let server: DevServer | undefined;
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping: API, worker (draining in-flight tasks), demo systems, Temporal…');
+    for (const child of [...children].reverse()) await child.stop();
+    await server?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  console.log('Starting Temporal dev server…');
+  server = await startDevServer({ dbFile: path.join(config.dataDir, 'temporal.db'), port: temporalPort, uiPort: config.temporal.uiPort, stdio: 'ignore' });
+  const env = { ...process.env, TEMPORAL_ADDRESS: server.address };
+  const run = (name: string, script: string) => {
+    const child = startProcess(name, TSX, [path.join(ROOT, script)], { env, cwd: ROOT, stdio: 'inherit' });
+    void child.exited.then((code) => {
+      if (!stopping) {
+        console.error(`${name} exited unexpectedly (code ${code}); stopping everything`);
+        void stopAll(1);
+      }
+    });
+    children.push(child);
+  };
+  run('systems', 'src/systems/server.ts');
+  run('worker', 'src/temporal/worker-main.ts');
+  run('api', 'src/api/server.ts');
+
+  const base = `http://${config.http.host}:${config.http.port}`;
+  try {
+    await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).ok, 120_000, 500);
+  } catch (err) {
+    console.error((err as Error).message);
+    return stopAll(1);
+  }
+  const submitter = config.apiKeys.find((k) => k.roles.includes('submitter'));
+  const approver = config.apiKeys.find((k) => k.roles.includes('approver') && k.principal !== submitter?.principal);
+  console.log(`
+Ready.
+  API          ${base}
+  OpenAPI docs ${base}/docs  (spec: ${base}/openapi.json)
+  Temporal UI  http://127.0.0.1:${config.temporal.uiPort}
+  Data         ${config.dataDir} (delete it to reset the demo)
+${config.usingDevKeys ? `  Dev API keys ${config.apiKeys.map((k) => `${k.principal} [${k.roles.join(',')}]: ${k.key}`).join('\n               ')}\n` : ''}
+Try it:
+  curl -s -X POST ${base}/v1/problems -H 'Authorization: Bearer ${submitter?.key ?? '<key>'}' \\
+    -H 'Content-Type: application/json' \\
+    -d '{"text":"I was charged twice for MOB-299 on invoice INV-2002, account ACC-1002. Please refund Rs 299."}'
+  curl -s ${base}/v1/problems/<id> -H 'Authorization: Bearer ${submitter?.key ?? '<key>'}'
+${approver ? `  Approvals: curl -s ${base}/v1/approvals -H 'Authorization: Bearer ${approver.key}'\n` : ''}
+Press Ctrl-C to stop.`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeFlags } from '../../src/temporal/search-attributes';
+import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Path of the Temporal CLI, installing it into .tools/ first if needed. */
+export function temporalBinary(): string {
+  return execFileSync(path.join(ROOT, 'scripts/install-temporal.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** Options of a dev server; ports default to free ones. */
+export interface DevServerOptions {
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  headless?: boolean;
+  namespace?: string;
+  logLevel?: string;
+  stdio?: 'inherit' | 'ignore';
+  extraArgs?: string[];
+}
+
+/** A running Temporal dev server. */
+export interface DevServer {
+  address: string;
+  port: number;
+  uiPort: number | undefined;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` with the contract's search attributes registered and
+ * waits until its frontend answers.
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const binary = temporalBinary();
+  const port = options.port ?? (await freePort());
+  const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--http-port', String(await freePort()),
+    '--metrics-port', String(await freePort()),
+    '--namespace', options.namespace ?? 'default',
+    '--log-level', options.logLevel ?? 'error',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal'] : []),
+    ...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']),
+    ...searchAttributeFlags.flatMap((flag) => ['--search-attribute', flag]),
+    ...(options.extraArgs ?? []),
+  ];
+  const proc = startProcess('temporal', binary, args, { stdio: options.stdio ?? 'ignore', cwd: ROOT });
+  const address = `127.0.0.1:${port}`;
+  const ready = waitFor(`Temporal dev server on ${address}`, async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await connection.withDeadline(Date.now() + 1000, () => connection.workflowService.getSystemInfo({}));
+      return true;
+    } finally {
+      await connection.close();
+    }
+  }, 60_000, 300);
+  const exitedEarly = proc.exited.then((code) => {
+    throw new Error(`Temporal dev server exited during start-up (code ${code}); is port ${port} in use?`);
+  });
+  await Promise.race([ready, exitedEarly]).catch(async (err) => {
+    await proc.stop(1000);
+    throw err;
+  });
+  exitedEarly.catch(() => undefined);
+  return { address, port, uiPort, process: proc, stop: () => proc.stop(10_000) };
+}

@@ -1,0 +1,65 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiKeyEntry } from '../config';
+import type { Logger } from '../logger';
+import { authPlugin } from './plugins/auth';
+import { errorHandlerPlugin } from './plugins/error-handler';
+import { problemsPlugin } from './plugins/problems';
+import type { ProblemService } from './problem-service';
+import { approvalRoutes } from './routes/approvals';
+import { healthRoutes } from './routes/health';
+import { problemRoutes } from './routes/problems';
+
+/** Largest request body accepted (the contract's 16 KiB). */
+export const BODY_LIMIT = 16 * 1024;
+
+/** What the app needs; tests pass a service bound to their own dev server. */
+export interface BuildAppOptions {
+  apiKeys: ApiKeyEntry[];
+  service: ProblemService;
+  /** Closes the Temporal connection when the app closes. */
+  close?: () => Promise<void>;
+  logger?: Logger | false;
+  rateLimitPerMinute?: number;
+}
+
+/** Builds the HTTP API (plugins, routes, one error handler); `server.ts` only listens. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
+    bodyLimit: BODY_LIMIT,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorHandlerPlugin);
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Problem workflows API', version: '1.0.0', description: 'Submit problems, follow their status, approve actions. Errors are {"error":{"code","message","details"}}.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(authPlugin, { keys: options.apiKeys });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.principal?.principal ?? req.ip,
+    allowList: (req) => !req.url.startsWith('/v1/'),
+  });
+  await app.register(problemsPlugin, { service: options.service, close: options.close });
+  await app.register(healthRoutes);
+  await app.register(problemRoutes);
+  await app.register(approvalRoutes);
+  return app;
+}

@@ -1,0 +1,25 @@
+/** An error the API reports as `{"error":{"code","message","details"}}` with `status`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** gRPC status codes meaning "Temporal is not reachable right now". */
+const UNAVAILABLE_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
+
+/** Whether an error (or its cause) says Temporal could not be reached in time. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
+    if (e instanceof Error && /deadline exceeded|UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)) return true;
+  }
+  return false;
+}

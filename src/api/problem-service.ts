@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import {
+  getProblemQuery,
+  submitApprovalUpdate,
+  submitClarificationUpdate,
+  UpdateRejection,
+  type ApprovalInput,
+  type ProblemInput,
+} from '../../workflows/definitions';
+import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../workflows/state';
+import { digestOf } from '../domain/digest';
+import { problemSearchAttributes as sa } from '../temporal/search-attributes';
+import { ApiError } from './errors';
+import type { Principal } from './plugins/auth';
+import type { SubmitProblemBody } from './schemas';
+
+/** Where the service reaches Temporal. */
+export interface ProblemServiceOptions {
+  client: Client;
+  taskQueue: string;
+  namespace: string;
+  /** Deadline of one Temporal call made for an HTTP request. */
+  rpcTimeoutMs?: number;
+}
+
+/** A problem as listed from visibility (no per-item query). */
+export interface ProblemSummary {
+  id: string;
+  status: string | null;
+  type: string | null;
+  customerId: string | null;
+  submittedBy: string | null;
+  requiresApproval: boolean | null;
+  createdAt: string | null;
+  closedAt: string | null;
+}
+
+/** HTTP status and message of each update rejection raised by the workflow's validators. */
+const REJECTION_STATUS: Record<string, number> = {
+  [UpdateRejection.notAwaitingApproval]: 409,
+  [UpdateRejection.staleActionDigest]: 409,
+  [UpdateRejection.alreadyDecided]: 409,
+  [UpdateRejection.selfApproval]: 403,
+  [UpdateRejection.groupRequired]: 403,
+  [UpdateRejection.roleRequired]: 403,
+  [UpdateRejection.notAwaitingClarification]: 409,
+  [UpdateRejection.notSubmitter]: 403,
+  [UpdateRejection.invalidText]: 400,
+};
+
+const memoSchema = z.object({ requestDigest: z.string() });
+const cursorSchema = z.string().transform((c) => Buffer.from(c, 'base64url'));
+
+/** Problem ids: `prb_` + ULID, or a digest of (principal, Idempotency-Key) so retries find the same workflow. */
+function problemIdFor(principal: string, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return `prb_${ulid()}`;
+  const hash = createHash('sha256').update(`${principal}\0${idempotencyKey}`).digest();
+  // Crockford base32 of the first 130 bits, like a ULID: 26 characters.
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let bits = '';
+  for (const byte of hash.subarray(0, 17)) bits += byte.toString(2).padStart(8, '0');
+  let out = '';
+  for (let i = 0; i < 130; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
+  return `prb_${out}`;
+}
+
+/** Maps a rejected update onto the API's error. */
+function updateError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type) {
+    const status = REJECTION_STATUS[err.cause.type];
+    if (status) return new ApiError(status, err.cause.type, err.cause.message);
+  }
+  return err;
+}
+
+/** Everything the HTTP routes ask of Temporal, in domain terms. */
+export function createProblemService(options: ProblemServiceOptions) {
+  const { client, taskQueue, namespace } = options;
+  const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
+  const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + rpcTimeoutMs, fn);
+
+  async function readState(id: string): Promise<ProblemState> {
+    const handle = client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id);
+    try {
+      const description = await withDeadline(() => handle.describe());
+      if (description.status.name === 'COMPLETED') return await withDeadline(() => handle.result());
+      if (description.status.name === 'RUNNING') return await withDeadline(() => handle.query(getProblemQuery));
+      throw new ApiError(500, 'problem_workflow_ended_abnormally', `problem workflow is ${description.status.name.toLowerCase()}`);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'problem_not_found', 'no such problem');
+      throw err;
+    }
+  }
+
+  /**
+   * Sends an update; an update to a finished problem fails as "not found" in Temporal, which
+   * the API reports as 409 `closedCode` when the problem exists and 404 when it does not.
+   */
+  async function sendUpdate<T>(id: string, closedCode: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw updateError(err);
+      const exists = await withDeadline(() => client.workflow.getHandle(id).describe()).then(() => true, (e) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)));
+      throw exists ? new ApiError(409, closedCode, 'the problem is already finished') : new ApiError(404, 'problem_not_found', 'no such problem');
+    }
+  }
+
+  function assertCanRead(state: ProblemState, principal: Principal): void {
+    if (state.submittedBy === principal.principal) return;
+    if (principal.roles.includes('approver') || principal.roles.includes('admin')) return;
+    throw new ApiError(403, 'forbidden', 'only the submitter, approvers and admins can read this problem');
+  }
+
+  async function listRaw(query: string, limit: number, cursor: string | undefined) {
+    const nextPageToken = cursor === undefined ? undefined : cursorSchema.parse(cursor);
+    const res = await withDeadline(() =>
+      client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, nextPageToken }),
+    );
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+    return { executions: res.executions, nextCursor: token };
+  }
+
+  return {
+    /**
+     * Starts a problem workflow. With an Idempotency-Key the workflow id is derived from it,
+     * so Temporal itself rejects a second start, across API restarts and replicas.
+     */
+    async submit(principal: Principal, body: SubmitProblemBody, idempotencyKey?: string): Promise<{ id: string; status: ProblemStatus; created: boolean }> {
+      const id = problemIdFor(principal.principal, idempotencyKey);
+      const requestDigest = digestOf({ principal: principal.principal, body });
+      const input: ProblemInput = {
+        problemId: id,
+        text: body.text,
+        channel: body.channel,
+        submittedBy: principal.principal,
+        requestDigest,
+        ...(body.customerId ? { customerId: body.customerId } : {}),
+      };
+      try {
+        await withDeadline(() =>
+          client.workflow.start('problemWorkflow', {
+            workflowId: id,
+            taskQueue,
+            args: [input],
+            memo: { requestDigest },
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+            typedSearchAttributes: [
+              { key: sa.status, value: 'received' },
+              { key: sa.submittedBy, value: principal.principal },
+              ...(body.customerId ? [{ key: sa.customerId, value: body.customerId }] : []),
+            ],
+            staticSummary: `Problem submitted via ${body.channel}`,
+          }),
+        );
+        return { id, status: 'received', created: true };
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const description = await withDeadline(() => client.workflow.getHandle(id).describe());
+      const memo = memoSchema.safeParse(description.memo);
+      if (!memo.success || memo.data.requestDigest !== requestDigest) {
+        throw new ApiError(409, 'idempotency_key_conflict', 'this Idempotency-Key was already used with a different request');
+      }
+      const recorded = description.typedSearchAttributes.get(sa.status);
+      const status = PROBLEM_STATUSES.find((s) => s === recorded) ?? 'received';
+      return { id, status, created: false };
+    },
+
+    /** The problem's current state, for its submitter or an approver/admin. */
+    async get(id: string, principal: Principal): Promise<ProblemState> {
+      const state = await readState(id);
+      assertCanRead(state, principal);
+      return state;
+    },
+
+    /** A page of problems from Temporal visibility; submitters only see their own. */
+    async list(principal: Principal, filter: { status?: string; type?: string; limit: number; cursor?: string }) {
+      const clauses = [`WorkflowType = 'problemWorkflow'`];
+      if (filter.status) clauses.push(`${sa.status.name} = '${filter.status}'`);
+      if (filter.type) clauses.push(`${sa.type.name} = '${filter.type}'`);
+      const privileged = principal.roles.includes('approver') || principal.roles.includes('admin');
+      if (!privileged) clauses.push(`${sa.submittedBy.name} = '${principal.principal.replace(/'/g, "''")}'`);
+      const { executions, nextCursor } = await listRaw(clauses.join(' AND '), filter.limit, filter.cursor);
+      const items: ProblemSummary[] = executions.map((e) => {
+        const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
+        const seconds = (t: typeof e.startTime) => (t?.seconds ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null);
+        return {
+          id: e.execution?.workflowId ?? '',
+          status: attrs.get(sa.status) ?? null,
+          type: attrs.get(sa.type) ?? null,
+          customerId: attrs.get(sa.customerId) ?? null,
+          submittedBy: attrs.get(sa.submittedBy) ?? null,
+          requiresApproval: attrs.get(sa.requiresApproval) ?? null,
+          createdAt: seconds(e.startTime),
+          closedAt: seconds(e.closeTime),
+        };
+      });
+      return { items, nextCursor };
+    },
+
+    /** Feeds the submitter's answer back; accepted once the workflow's validator agrees. */
+    async clarify(id: string, principal: Principal, text: string): Promise<ProblemState> {
+      const handle = client.workflow.getHandle(id);
+      return sendUpdate(id, UpdateRejection.notAwaitingClarification, async () => {
+        const update = await withDeadline(() =>
+          handle.startUpdate(submitClarificationUpdate, { args: [{ principal: principal.principal, text }], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+        );
+        return withDeadline(() => update.result());
+      });
+    },
+
+    /** Records an approval or rejection and returns the resulting state (update result). */
+    async approve(id: string, principal: Principal, body: { decision: 'approve' | 'reject'; actionDigest: string; comment?: string }): Promise<ProblemState> {
+      const input: ApprovalInput = { principal: principal.principal, roles: principal.roles, groups: principal.groups, ...body };
+      return sendUpdate(id, UpdateRejection.notAwaitingApproval, () =>
+        withDeadline(() => client.workflow.getHandle(id).executeUpdate(submitApprovalUpdate, { args: [input] })),
+      );
+    },
+
+    /** Problems awaiting approval, oldest first, each with the exact action it would execute. */
+    async pendingApprovals(limit: number, cursor: string | undefined) {
+      const { executions, nextCursor } = await listRaw(`WorkflowType = 'problemWorkflow' AND ${sa.status.name} = 'awaiting_approval'`, limit, cursor);
+      const states = await Promise.all(
+        executions.map((e) => withDeadline(() => client.workflow.getHandle(e.execution?.workflowId ?? '').query(getProblemQuery)).catch(() => null)),
+      );
+      const items = states
+        .filter((s): s is ProblemState & { approval: NonNullable<ProblemState['approval']> } => s !== null && s.status === 'awaiting_approval' && s.approval !== null)
+        .map((s) => ({
+          problemId: s.id,
+          type: s.type,
+          action: s.approval.action,
+          actionDigest: s.approval.actionDigest,
+          requiredApprovals: s.approval.requiredApprovals,
+          group: s.approval.group,
+          approvals: s.approval.approvals,
+          submittedBy: s.submittedBy,
+          requestedAt: s.approval.requestedAt,
+          escalateAt: s.approval.escalateAt,
+          expiresAt: s.approval.expiresAt,
+        }))
+        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+      return { items, nextCursor };
+    },
+
+    /** Readiness: Temporal answers and at least one worker polls the task queue. */
+    async readiness(): Promise<{ temporal: boolean; workerPolling: boolean }> {
+      try {
+        const res = await client.connection.withDeadline(Date.now() + 2000, () =>
+          client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 /* WORKFLOW */ }),
+        );
+        return { temporal: true, workerPolling: (res.pollers?.length ?? 0) > 0 };
+      } catch {
+        return { temporal: false, workerPolling: false };
+      }
+    },
+  };
+}
+
+/** The service the routes use. */
+export type ProblemService = ReturnType<typeof createProblemService>;

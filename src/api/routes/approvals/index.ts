@@ -1,0 +1,16 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorResponse, pendingApprovalsQuery, pendingApprovalsResponse } from '../../schemas';
+
+/** `/v1/approvals`: the queue of actions waiting for a person. */
+export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/v1/approvals', {
+    preHandler: app.requireRole('approver'),
+    schema: {
+      tags: ['approvals'],
+      summary: 'Pending approvals, oldest first, each with the exact action and its digest',
+      security: [{ bearer: [] }],
+      querystring: pendingApprovalsQuery,
+      response: { 200: pendingApprovalsResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 503: errorResponse },
+    },
+  }, async (req) => app.problems.pendingApprovals(req.query.limit, req.query.cursor));
+};

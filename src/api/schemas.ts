@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { PROBLEM_STATUSES } from '../../workflows/state';
+
+/** Body of `POST /v1/problems`. */
+export const submitProblemBody = z.strictObject({
+  text: z.string().trim().min(1, 'text must not be empty').max(4000, 'text must be at most 4000 characters').describe('The problem in the submitter\'s words'),
+  customerId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'customerId may contain letters, digits and . _ : -').optional(),
+  channel: z.enum(['web', 'email', 'chat', 'api']).default('api'),
+});
+/** A submitted problem. */
+export type SubmitProblemBody = z.infer<typeof submitProblemBody>;
+
+export const problemIdParams = z.object({ id: z.string().regex(/^prb_[0-9A-Za-z]{10,40}$/, 'not a problem id') });
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces').optional(),
+});
+
+export const problemStatus = z.enum(PROBLEM_STATUSES);
+
+export const decisionSchema = z.object({
+  action: z.string(),
+  reasonCode: z.string(),
+  requiresApproval: z.boolean(),
+  ruleId: z.string(),
+  policyVersion: z.string(),
+  inputDigest: z.string(),
+  verifiedFacts: z.array(z.string()),
+});
+
+const approvalRecord = z.object({
+  principal: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().optional(),
+  at: z.string(),
+  actionDigest: z.string(),
+});
+
+export const actionSchema = z.object({
+  type: z.string(),
+  name: z.string(),
+  steps: z.array(z.object({ id: z.string(), tool: z.string(), input: z.record(z.string(), z.unknown()) })),
+});
+
+/** A problem as the API shows it: final outcome and reason codes, never model text. */
+export const problemView = z.object({
+  id: z.string(),
+  status: problemStatus,
+  type: z.string().nullable(),
+  customerId: z.string().nullable(),
+  channel: z.string(),
+  submittedBy: z.string(),
+  entities: z.record(z.string(), z.unknown()).nullable(),
+  decision: decisionSchema.nullable(),
+  outcome: z.record(z.string(), z.unknown()).nullable(),
+  clarification: z.object({ question: z.string(), missingFields: z.array(z.string()), reasonCode: z.string(), round: z.number() }).nullable(),
+  approval: z
+    .object({
+      action: actionSchema,
+      actionDigest: z.string(),
+      requiredApprovals: z.number(),
+      group: z.string().nullable(),
+      approvals: z.array(approvalRecord),
+      requestedAt: z.string(),
+      expiresAt: z.string(),
+      escalateAt: z.string(),
+      escalated: z.boolean(),
+    })
+    .nullable(),
+  usage: z.object({ llmCalls: z.number(), promptTokens: z.number(), completionTokens: z.number() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const submitProblemResponse = z.object({
+  id: z.string(),
+  status: problemStatus,
+  links: z.object({ self: z.string(), audit: z.string() }),
+});
+
+export const listProblemsQuery = z.object({
+  status: problemStatus.optional(),
+  type: z.string().regex(/^[a-z_]{1,64}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const problemSummary = z.object({
+  id: z.string(),
+  status: z.string().nullable(),
+  type: z.string().nullable(),
+  customerId: z.string().nullable(),
+  submittedBy: z.string().nullable(),
+  requiresApproval: z.boolean().nullable(),
+  createdAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+
+export const listProblemsResponse = z.object({ items: z.array(problemSummary), nextCursor: z.string().nullable() });
+
+export const clarificationBody = z.strictObject({ text: z.string().trim().min(1).max(4000) });
+
+export const approvalBody = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  actionDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'actionDigest must be sha256:<64 hex>'),
+  comment: z.string().trim().max(1000).optional(),
+});
+
+export const pendingApprovalsQuery = z.object({
+  status: z.literal('pending').default('pending'),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const pendingApproval = z.object({
+  problemId: z.string(),
+  type: z.string().nullable(),
+  action: actionSchema,
+  actionDigest: z.string(),
+  requiredApprovals: z.number(),
+  group: z.string().nullable(),
+  approvals: z.array(approvalRecord),
+  submittedBy: z.string(),
+  requestedAt: z.string(),
+  escalateAt: z.string(),
+  expiresAt: z.string(),
+});
+
+export const pendingApprovalsResponse = z.object({ items: z.array(pendingApproval), nextCursor: z.string().nullable() });
+
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
+});
+
+export const meResponse = z.object({ principal: z.string(), roles: z.array(z.string()), groups: z.array(z.string()) });

@@ -1,0 +1,29 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { connectionOptions } from '../temporal/connection';
+import { buildApp } from './app';
+import { createProblemService } from './problem-service';
+
+/** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel, name: 'api' });
+  const connection = Connection.lazy(connectionOptions(config.temporal));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute });
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ host: config.http.host, port: config.http.port });
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

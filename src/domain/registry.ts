@@ -1,0 +1,39 @@
+import { billingDispute } from './billing-dispute';
+import type { ProblemType, ToolDefinition } from './types';
+
+/**
+ * The problem catalog: the one place a problem type is registered.
+ * The workflow, the extraction prompt, the rules provider and the worker's tools all read it.
+ */
+export const problemTypes: readonly ProblemType[] = [billingDispute];
+
+/** A catalog of problem types with lookups by type and tool name. */
+export interface Catalog {
+  types: readonly ProblemType[];
+  get(name: string): ProblemType | undefined;
+  tool(name: string): ToolDefinition | undefined;
+  tools(): ToolDefinition[];
+}
+
+/** Builds a catalog; tests build one with extra types to prove the extension point. */
+export function createCatalog(types: readonly ProblemType[]): Catalog {
+  const byName = new Map(types.map((t) => [t.name, t]));
+  const tools = new Map<string, ToolDefinition>();
+  for (const t of types) {
+    for (const tool of t.tools) {
+      const existing = tools.get(tool.name);
+      if (existing && existing !== tool) throw new Error(`tool ${tool.name} is defined twice`);
+      tools.set(tool.name, tool);
+    }
+  }
+  if (byName.size !== types.length) throw new Error('problem type names must be unique');
+  return {
+    types,
+    get: (name) => byName.get(name),
+    tool: (name) => tools.get(name),
+    tools: () => [...tools.values()],
+  };
+}
+
+/** The catalog of registered problem types. */
+export const catalog = createCatalog(problemTypes);

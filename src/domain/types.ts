@@ -1,0 +1,144 @@
+import type { z } from 'zod';
+
+/** A planned call of a tool by name; planned by pure code, executed by an activity. */
+export interface ToolCall {
+  tool: string;
+  input: Record<string, unknown>;
+  /** One line shown in Temporal Web UI next to the activity. No personal data. */
+  summary: string;
+}
+
+/** One step of an action. A step with a compensation is undone if a later step fails (saga). */
+export interface ActionStep extends ToolCall {
+  /** Stable within the decision; part of the idempotency key `<problemId>/<id>`. */
+  id: string;
+  compensation?: ToolCall & { id: string };
+}
+
+/** Who must approve an action before it runs. */
+export interface ApprovalRequirement {
+  requiredApprovals: number;
+  /** Approver group that may approve; any approver when absent. */
+  group?: string;
+}
+
+/** Steps that run after a durable timer, e.g. revoking temporary access. */
+export interface FollowUp {
+  afterMs: number;
+  summary: string;
+  steps: ActionStep[];
+}
+
+/** What a problem type's pure `decide()` returns. */
+export type Decision =
+  | {
+      kind: 'execute';
+      action: string;
+      reasonCode: string;
+      ruleId: string;
+      steps: ActionStep[];
+      approval?: ApprovalRequirement;
+      followUp?: FollowUp;
+    }
+  | { kind: 'reject'; action: 'reject'; reasonCode: string; ruleId: string }
+  | {
+      kind: 'clarify';
+      action: 'clarify';
+      reasonCode: string;
+      ruleId: string;
+      question: string;
+      missingFields: string[];
+    };
+
+/** The systems-of-record port that tools use; the worker injects an HTTP client. */
+export interface SystemsPort {
+  /** Returns the parsed JSON body, or `null` for a 404 when `notFoundAsNull` is set. */
+  request<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options?: { body?: unknown; idempotencyKey?: string; notFoundAsNull?: boolean; signal?: AbortSignal },
+  ): Promise<T | null>;
+}
+
+/** What a tool gets besides its input. */
+export interface ToolContext {
+  systems: SystemsPort;
+  /** Same on every attempt and every replay of this step. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** Retry settings of a tool, mapped onto the activity's Temporal retry policy. */
+export interface ToolRetry {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}
+
+/** A typed tool: executed as a Temporal activity named `name`. */
+export interface ToolDefinition<I = Record<string, unknown>, O = unknown> {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  output: z.ZodType<O>;
+  /** `read` tools verify facts; `write` tools change a system of record and need an idempotency key. */
+  effect: 'read' | 'write';
+  timeoutMs: number;
+  retry: ToolRetry;
+  run(ctx: ToolContext, input: I): Promise<O>;
+}
+
+/** Approval timing: durable timers in the workflow, durations in milliseconds. */
+export interface ApprovalTiming {
+  remindAfterMs: number;
+  escalateAfterMs: number;
+  expireAfterMs: number;
+  escalationGroup: string;
+}
+
+/** How the offline rules provider finds a field in free text; the model needs no hints. */
+export type FieldHint =
+  | { kind: 'id'; prefix: string }
+  | { kind: 'money' }
+  | { kind: 'currency' }
+  | { kind: 'pincode' }
+  | { kind: 'date' }
+  | { kind: 'duration_days' }
+  | { kind: 'enum'; synonyms: Record<string, string[]> }
+  | { kind: 'word'; values: string[] };
+
+/** Verified facts, keyed by the names a type's `verify()` gave its lookups. */
+export type Facts = Record<string, unknown>;
+
+/**
+ * A problem type: everything the platform needs to extract, verify, decide and act.
+ * Registered once in `src/domain/registry.ts`; the workflow, prompt and API are generic.
+ */
+export interface ProblemType<C extends z.ZodObject = z.ZodObject, P = unknown> {
+  name: string;
+  /** Shown to the model in the generated prompt; say when this type applies. */
+  description: string;
+  /** Words and phrases (lower case regex sources) the offline rules provider uses to detect the intent. */
+  intentKeywords: string[];
+  /** Optional hints for the offline rules provider, per claims field. */
+  fieldHints: Partial<Record<keyof z.infer<C> & string, FieldHint>>;
+  /** Entities the model extracts: claims, verified by tools before any decision. */
+  claims: C;
+  /** Schema of this type's section of the policy file. */
+  policy: z.ZodType<P>;
+  defaultPolicy: P;
+  /** Named read-only lookups whose results become the verified facts. */
+  verify(claims: z.infer<C>): Record<string, ToolCall>;
+  /** Pure decision over claims, verified facts and policy. */
+  decide(input: { claims: z.infer<C>; facts: Facts }, policy: P): Decision;
+  tools: ToolDefinition[];
+  /** Example texts, used by docs and tests. */
+  samples: string[];
+}
+
+/** What the workflow passes to a tool activity. */
+export interface ToolInvocation {
+  input: Record<string, unknown>;
+  idempotencyKey: string;
+}

@@ -1,0 +1,33 @@
+/** Token usage and latency of one model call. */
+export interface CallUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+}
+
+/** One turn of a conversation with the model, for a repair attempt. */
+export interface RepairContext {
+  previousOutput: string;
+  errors: string[];
+}
+
+/** A provider's answer: the candidate (still untrusted) and what it cost. */
+export interface ProviderAnswer {
+  candidate: unknown;
+  /** Exact text the model returned, kept only for a repair turn; never leaves the activity. */
+  rawText: string;
+  usage: CallUsage;
+}
+
+/**
+ * Turns texts into a candidate extraction. Implementations do no validation beyond
+ * parsing JSON: the activity validates every answer at one boundary.
+ */
+export interface LlmProvider {
+  readonly name: string;
+  readonly model: string;
+  /** False for offline providers: their answers cost no model call or tokens. */
+  readonly callsModel: boolean;
+  extract(request: { texts: string[]; repair?: RepairContext; signal?: AbortSignal }): Promise<ProviderAnswer>;
+}

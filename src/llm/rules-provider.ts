@@ -1,0 +1,97 @@
+import type { Catalog } from '../domain/registry';
+import type { FieldHint } from '../domain/types';
+import type { Candidate } from './candidate';
+import type { LlmProvider, ProviderAnswer } from './provider';
+
+const CURRENCY_MARKERS: [RegExp, string][] = [
+  [/^(₹|rs\.?|inr|rupees?|\/-)$/i, 'INR'],
+  [/^(\$|usd|dollars?)$/i, 'USD'],
+  [/^(€|eur|euros?)$/i, 'EUR'],
+];
+const MARKER = '(₹|rs\\.?|inr|rupees?|\\$|usd|dollars?|€|eur|euros?)';
+const NUMBER = '(\\d{1,3}(?:,\\d{2,3})+|\\d+)(?:\\.(\\d{1,2}))?';
+const MONEY_BEFORE = new RegExp(`${MARKER}\\s*${NUMBER}(?!\\d|\\.\\d)`, 'gi');
+const MONEY_AFTER = new RegExp(`(?<![\\w.])${NUMBER}\\s*${MARKER}(?![a-z])`, 'gi');
+const MONEY_AFTER_VERB = new RegExp(`\\b(?:charged(?: me)?|refund(?: of)?|credit(?: of)?|amount(?: of)?|paid|billed(?: me)?)\\s+${NUMBER}(?!\\d|\\.\\d|\\s*(?:times|x)\\b)`, 'gi');
+
+/** A money mention: amount in rupees (or other currency) and its currency if stated. */
+interface Money {
+  amount: number;
+  currency?: string;
+}
+
+const toNumber = (int: string, frac: string | undefined) => Number(`${int.replace(/,/g, '')}.${frac ?? '0'}`);
+const currencyOf = (marker: string) => CURRENCY_MARKERS.find(([re]) => re.test(marker))?.[1];
+
+function moneyMentions(text: string): Money[] {
+  const found: Money[] = [];
+  for (const m of text.matchAll(MONEY_BEFORE)) found.push({ amount: toNumber(m[2]!, m[3]), currency: currencyOf(m[1]!) });
+  for (const m of text.matchAll(MONEY_AFTER)) found.push({ amount: toNumber(m[1]!, m[2]), currency: currencyOf(m[3]!) });
+  if (found.length === 0) for (const m of text.matchAll(MONEY_AFTER_VERB)) found.push({ amount: toNumber(m[1]!, m[2]) });
+  return found;
+}
+
+/** Returns the single value all mentions agree on; two different values are ambiguous, so none. */
+function unique<T>(values: T[]): T | undefined {
+  const distinct = [...new Set(values)];
+  return distinct.length === 1 ? distinct[0] : undefined;
+}
+
+function extractField(text: string, hint: FieldHint): unknown {
+  const lower = text.toLowerCase();
+  switch (hint.kind) {
+    case 'id': {
+      const re = new RegExp(`\\b${hint.prefix}[-\\s_]?(\\d{3,10})\\b`, 'gi');
+      return unique([...text.matchAll(re)].map((m) => `${hint.prefix}-${m[1]}`));
+    }
+    case 'money':
+      return unique(moneyMentions(text).map((m) => m.amount));
+    case 'currency':
+      return unique(moneyMentions(text).flatMap((m) => (m.currency ? [m.currency] : [])));
+    case 'pincode':
+      return unique([...text.matchAll(/(?<![\d-])(\d{6})(?![\d-])/g)].map((m) => m[1]!));
+    case 'date':
+      return unique([...text.matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]!));
+    case 'duration_days': {
+      const m = /\b(\d{1,3})\s*(day|week|month)s?\b/i.exec(text);
+      if (!m) return undefined;
+      const factor = { day: 1, week: 7, month: 30 }[m[2]!.toLowerCase() as 'day' | 'week' | 'month'];
+      return Number(m[1]) * factor;
+    }
+    case 'enum':
+      return Object.entries(hint.synonyms).find(([, words]) => words.some((w) => lower.includes(w.toLowerCase())))?.[0];
+    case 'word':
+      return unique(hint.values.filter((v) => new RegExp(`(?<![\\w-])${v.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?![\\w-])`, 'i').test(text)));
+  }
+}
+
+/**
+ * Offline, deterministic extraction from keywords and patterns declared by each problem
+ * type. It never guesses: an ambiguous or absent value is left out, so validation asks.
+ */
+export function createRulesProvider(catalog: Catalog): LlmProvider {
+  return {
+    name: 'rules',
+    model: 'rules-v1',
+    callsModel: false,
+    async extract({ texts }): Promise<ProviderAnswer> {
+      const started = Date.now();
+      const text = texts.join('\n');
+      const lower = text.toLowerCase();
+      const matched = catalog.types.filter((t) => t.intentKeywords.some((k) => new RegExp(k, 'i').test(lower)));
+      const type = matched.length === 1 ? matched[0]! : undefined;
+      const entities: Record<string, unknown> = {};
+      for (const [field, hint] of Object.entries(type?.fieldHints ?? {})) {
+        const value = hint ? extractField(text, hint as FieldHint) : undefined;
+        if (value !== undefined) entities[field] = value;
+      }
+      const candidate: Candidate = {
+        type: type?.name ?? 'unknown',
+        confidence: type ? 0.9 : 0,
+        issueCount: matched.length,
+        entities,
+      };
+      return { candidate, rawText: JSON.stringify(candidate), usage: { model: 'rules-v1', promptTokens: 0, completionTokens: 0, latencyMs: Date.now() - started } };
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { SystemsDb } from './db';
+import { createFaultInjector, type FaultInjector } from './faults';
+import { adminRoutes } from './routes/admin';
+import { billingRoutes } from './routes/billing';
+
+/**
+ * The demo systems of record (billing, network, CRM, IAM) over HTTP, backed by SQLite.
+ * Tools call it exactly as they would call real systems.
+ */
+export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector }): FastifyInstance {
+  const app = Fastify({ loggerInstance: options.logger });
+  const faults = options.faults ?? createFaultInjector();
+  app.addHook('onRequest', async (req, reply) => {
+    const status = await faults.apply(req.method, req.url);
+    if (status !== undefined) return reply.code(status).send({ error: { code: 'injected_fault', message: `injected ${status}` } });
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  billingRoutes(app, options.db);
+  adminRoutes(app, options.db, faults);
+  return app;
+}

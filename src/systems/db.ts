@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { seedDemoData } from './seed';
+
+/** The demo systems' database handle. */
+export type SystemsDb = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, status TEXT NOT NULL, service TEXT NOT NULL, plan TEXT NOT NULL,
+  pincode TEXT NOT NULL, dues REAL NOT NULL DEFAULT 0, lock_in_until TEXT);
+CREATE TABLE IF NOT EXISTS invoices (id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), period TEXT NOT NULL, currency TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS invoice_lines (invoice_id TEXT NOT NULL REFERENCES invoices(id), line_no INTEGER NOT NULL, description TEXT NOT NULL,
+  amount REAL NOT NULL, PRIMARY KEY (invoice_id, line_no));
+CREATE TABLE IF NOT EXISTS credits (id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL, line_no INTEGER NOT NULL, account_id TEXT NOT NULL,
+  amount REAL NOT NULL, currency TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (invoice_id, line_no));
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, idempotency_key TEXT NOT NULL, ref TEXT NOT NULL,
+  payload TEXT NOT NULL, at TEXT NOT NULL);
+`;
+
+/** Opens (creating and seeding if new) the demo systems' SQLite database. */
+export function openSystemsDb(file: string): SystemsDb {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  const { n } = db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
+  if (n === 0) seedDemoData(db);
+  return db;
+}

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import type { ActivityDeps } from '../../activities';
+import type { Config } from '../config';
+import { resolvePolicy, type PolicyFile } from '../domain/policy';
+import { catalog as defaultCatalog, type Catalog } from '../domain/registry';
+import { createOpenAiProvider } from '../llm/openai-provider';
+import type { LlmProvider } from '../llm/provider';
+import { createRulesProvider } from '../llm/rules-provider';
+import type { Logger } from '../logger';
+import { createLogNotifier } from '../notifications/notifier';
+import { createSystemsClient } from '../systems/client';
+
+/** Default per-problem token budget across all extraction calls. */
+export const DEFAULT_TOKEN_BUDGET = 20_000;
+
+/** The LLM provider selected by `LLM_PROVIDER`. */
+export function createLlmProvider(config: Config, catalog: Catalog): LlmProvider {
+  if (config.llm.provider === 'rules') return createRulesProvider(catalog);
+  return createOpenAiProvider(catalog, {
+    baseURL: config.llm.baseURL,
+    apiKey: config.llm.apiKey,
+    model: config.llm.model,
+    timeoutMs: config.llm.timeoutMs,
+    structuredOutput: config.llm.structuredOutput,
+  });
+}
+
+/** Wires the worker's activity dependencies from configuration. */
+export function activityDepsFromConfig(config: Config, log: Logger, catalog: Catalog = defaultCatalog): ActivityDeps {
+  const policyFile = config.policyFile ? (JSON.parse(fs.readFileSync(config.policyFile, 'utf8')) as PolicyFile) : undefined;
+  return {
+    catalog,
+    llm: createLlmProvider(config, catalog),
+    systems: createSystemsClient({ baseUrl: config.systems.url }),
+    policy: resolvePolicy(catalog, policyFile),
+    notifier: createLogNotifier(log),
+    repairAttempts: config.llm.repairAttempts,
+    tokenBudget: DEFAULT_TOKEN_BUDGET,
+  };
+}

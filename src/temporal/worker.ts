@@ -1,0 +1,35 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import type { Config } from '../config';
+import { connectionOptions } from './connection';
+
+/** Where the workflow code lives; bundled by the worker (or prebuilt for production). */
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+/** Options for building a worker; tests pass a prebuilt bundle to save seconds per file. */
+export interface CreateWorkerOptions {
+  config: Config;
+  deps: ActivityDeps;
+  connection?: NativeConnection;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+}
+
+/** Creates a worker polling the problems task queue with the given activities. */
+export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config } = options;
+  const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(options.deps),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    shutdownGraceTime: '10s',
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  return { worker, connection };
+}

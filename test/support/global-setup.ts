@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+
+declare global {
+  var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
+}
+
+/**
+ * Once per test run: a real Temporal dev server on free ports (never 7233, so a running
+ * `npm start` is left alone) and one workflow bundle shared by every test file.
+ */
+export default async function globalSetup(): Promise<void> {
+  const server = await startDevServer({ headless: true });
+  globalThis.__TEMPORAL_DEV_SERVER__ = server;
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'problems-test-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.TEST_TMP_DIR = dir;
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { createProblemService } from '../../src/api/problem-service';
+import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
+import { resolvePolicy, type PolicyFile } from '../../src/domain/policy';
+import { catalog as defaultCatalog, type Catalog } from '../../src/domain/registry';
+import type { LlmProvider } from '../../src/llm/provider';
+import { createRulesProvider } from '../../src/llm/rules-provider';
+import type { Notifier } from '../../src/notifications/notifier';
+import { buildSystemsApp } from '../../src/systems/app';
+import { createSystemsClient } from '../../src/systems/client';
+import { openSystemsDb, type SystemsDb } from '../../src/systems/db';
+import { createFaultInjector, type FaultInjector } from '../../src/systems/faults';
+import { createWorker } from '../../src/temporal/worker';
+import type { ProblemState, ProblemStatus } from '../../workflows/state';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another harness in this process
+  }
+}
+
+/** Dev keys by principal, for readable tests. */
+export const keys = Object.fromEntries(DEV_API_KEYS.map((k) => [k.principal, k.key])) as Record<'alice' | 'dave' | 'bob' | 'carol' | 'erin', string>;
+
+/** Options of a test harness; everything defaults to the production wiring. */
+export interface HarnessOptions {
+  llm?: LlmProvider;
+  catalog?: Catalog;
+  policy?: PolicyFile;
+  apiKeys?: ApiKeyEntry[];
+  notifier?: Notifier;
+  /** A workflow bundle built with another registry (extension test). */
+  workflowBundlePath?: string;
+  tokenBudget?: number;
+  repairAttempts?: number;
+}
+
+/** A real stack for one test file: demo systems, worker and API on the shared dev server. */
+export interface Harness {
+  app: FastifyInstance;
+  client: Client;
+  taskQueue: string;
+  systems: { url: string; db: SystemsDb; faults: FaultInjector; app: FastifyInstance };
+  notifications: unknown[];
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts systems, a worker on a task queue of its own, and the API (use `app.inject`). */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  quietRuntime();
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  const bundlePath = options.workflowBundlePath ?? process.env.TEST_WORKFLOW_BUNDLE;
+  if (!address || !bundlePath) throw new Error('integration tests need the jest globalSetup (run them with `npm test`)');
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  const catalog = options.catalog ?? defaultCatalog;
+
+  const db = openSystemsDb(path.join(process.env.TEST_TMP_DIR ?? '/tmp', `systems-${randomUUID()}.db`));
+  const faults = createFaultInjector();
+  const systemsApp = buildSystemsApp({ db, faults });
+  const systemsUrl = await systemsApp.listen({ host: '127.0.0.1', port: 0 });
+
+  const notifications: unknown[] = [];
+  const notifier: Notifier = options.notifier ?? { send: async (n) => void notifications.push(n) };
+  const nativeConnection = await NativeConnection.connect({ address });
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    ({ worker } = await createWorker({
+      config,
+      connection: nativeConnection,
+      workflowBundle: { codePath: bundlePath },
+      deps: {
+        catalog,
+        llm: options.llm ?? createRulesProvider(catalog),
+        systems: createSystemsClient({ baseUrl: systemsUrl, timeoutMs: 5000 }),
+        policy: resolvePolicy(catalog, options.policy),
+        notifier,
+        repairAttempts: options.repairAttempts ?? 1,
+        tokenBudget: options.tokenBudget ?? 20_000,
+      },
+    }));
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, logger: false, rateLimitPerMinute: 100_000 });
+    await app.ready();
+    await startWorker();
+  } catch (err) {
+    await stopWorker();
+    await Promise.all([connection.close(), nativeConnection.close(), systemsApp.close()]);
+    db.close();
+    throw err;
+  }
+
+  return {
+    app,
+    client,
+    taskQueue,
+    systems: { url: systemsUrl, db, faults, app: systemsApp },
+    notifications,
+    startWorker,
+    stopWorker,
+    async stop() {
+      await app.close();
+      await stopWorker();
+      await connection.close();
+      await nativeConnection.close();
+      await systemsApp.close();
+      db.close();
+    },
+  };
+}
+
+/** Submits a problem over HTTP as `key`; returns the response. */
+export async function submit(app: FastifyInstance, key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/v1/problems', headers: { authorization: `Bearer ${key}`, ...headers }, payload: body });
+}
+
+/** Polls `GET /v1/problems/:id` until its status is one of `statuses`. */
+export async function waitForStatus(app: FastifyInstance, key: string, id: string, statuses: ProblemStatus[], timeoutMs = 60_000): Promise<ProblemState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ProblemState | undefined;
+  while (Date.now() < deadline) {
+    const res = await app.inject({ method: 'GET', url: `/v1/problems/${id}`, headers: { authorization: `Bearer ${key}` } });
+    if (res.statusCode === 200) {
+      last = res.json() as ProblemState;
+      if (statuses.includes(last.status)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`problem ${id} did not reach ${statuses.join('|')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
+
+/** The demo systems' side-effect ledger. */
+export function ledger(db: SystemsDb): { kind: string; idempotencyKey: string; ref: string }[] {
+  return db.prepare('SELECT kind, idempotency_key AS idempotencyKey, ref FROM ledger ORDER BY seq').all() as { kind: string; idempotencyKey: string; ref: string }[];
+}

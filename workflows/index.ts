@@ -1,0 +1,1 @@
+export { problemWorkflow } from './problem-workflow';

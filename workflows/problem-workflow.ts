@@ -1,0 +1,354 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { digestOf } from '../src/domain/digest';
+import type { ExtractionResult } from '../src/domain/extraction';
+import type { ResolvedPolicy } from '../src/domain/policy';
+import { catalog } from '../src/domain/registry';
+import type { ActionStep, Decision, Facts, ProblemType, ToolInvocation } from '../src/domain/types';
+import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
+import {
+  getProblemQuery,
+  submitApprovalUpdate,
+  submitClarificationUpdate,
+  UpdateRejection,
+  type ApprovalInput,
+  type ClarificationInput,
+  type ProblemInput,
+} from './definitions';
+import { type ProblemState, type ProblemStatus, type StepRecord } from './state';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { extractProblem } = proxyActivities<Activities>({
+  startToCloseTimeout: '90s',
+  heartbeatTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['LlmRequestRejected', 'LlmRefusal', 'TokenBudgetExceeded'],
+  },
+});
+
+const { loadPolicy, notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** Tools are activities named after the tool; options come from each tool's definition. */
+const tools = proxyActivities<Record<string, (call: ToolInvocation) => Promise<unknown>>>({ startToCloseTimeout: '30s' });
+
+const MAX_TEXT_CHARS = 4000;
+
+function rejection(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+/** Reason code carried by a failed activity, if the failure says which. */
+function reasonOf(err: unknown, fallback: string): { reasonCode: string; rejected: boolean; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const detail = cause.details?.[0] as { reasonCode?: string } | undefined;
+    if (cause.type === 'ToolRejected' && detail?.reasonCode) return { reasonCode: detail.reasonCode, rejected: true, message: cause.message };
+    return { reasonCode: detail?.reasonCode ?? fallback, rejected: false, message: cause.message };
+  }
+  return { reasonCode: fallback, rejected: false, message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * One problem, end to end: extract → verify → decide → (approve) → execute.
+ * Deterministic: every I/O is an activity; decisions are the problem type's pure `decide()`.
+ */
+export async function problemWorkflow(input: ProblemInput): Promise<ProblemState> {
+  const startedAt = new Date().toISOString();
+  const state: ProblemState = {
+    id: input.problemId,
+    status: 'received',
+    type: null,
+    customerId: input.customerId ?? null,
+    channel: input.channel,
+    submittedBy: input.submittedBy,
+    entities: null,
+    decision: null,
+    outcome: null,
+    clarification: null,
+    approval: null,
+    usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+    createdAt: startedAt,
+    updatedAt: startedAt,
+  };
+  const texts = [input.text];
+  let pendingAnswer: string | null = null;
+  let approvalResult: 'approved' | 'rejected' | null = null;
+  let policy: ResolvedPolicy | undefined;
+
+  const setStatus = (status: ProblemStatus): void => {
+    state.status = status;
+    state.updatedAt = new Date().toISOString();
+    upsertSearchAttributes([{ key: sa.status, value: status }]);
+  };
+
+  setHandler(getProblemQuery, () => state);
+
+  setHandler(
+    submitClarificationUpdate,
+    (answer: ClarificationInput) => {
+      pendingAnswer = answer.text.trim();
+      return state;
+    },
+    {
+      validator: (answer: ClarificationInput) => {
+        if (state.status !== 'needs_clarification' || pendingAnswer !== null) {
+          throw rejection(UpdateRejection.notAwaitingClarification, `problem is ${state.status}, not waiting for clarification`);
+        }
+        if (answer.principal !== input.submittedBy) throw rejection(UpdateRejection.notSubmitter, 'only the submitter can clarify a problem');
+        const text = answer.text.trim();
+        if (text.length === 0 || text.length > MAX_TEXT_CHARS) throw rejection(UpdateRejection.invalidText, `text must be 1..${MAX_TEXT_CHARS} characters`);
+      },
+    },
+  );
+
+  setHandler(
+    submitApprovalUpdate,
+    async (approval: ApprovalInput) => {
+      const pending = state.approval!;
+      pending.approvals.push({
+        principal: approval.principal,
+        decision: approval.decision,
+        at: new Date().toISOString(),
+        actionDigest: approval.actionDigest,
+        ...(approval.comment ? { comment: approval.comment } : {}),
+      });
+      state.updatedAt = new Date().toISOString();
+      if (approval.decision === 'reject') approvalResult = 'rejected';
+      else if (pending.approvals.filter((a) => a.decision === 'approve').length >= pending.requiredApprovals) approvalResult = 'approved';
+      if (approvalResult !== null) await condition(() => state.status !== 'awaiting_approval' && state.status !== 'executing');
+      return state;
+    },
+    {
+      validator: (approval: ApprovalInput) => {
+        const pending = state.approval;
+        if (state.status !== 'awaiting_approval' || !pending || approvalResult !== null) {
+          throw rejection(UpdateRejection.notAwaitingApproval, `problem is ${state.status}, not awaiting approval`);
+        }
+        if (!approval.roles.includes('approver')) throw rejection(UpdateRejection.roleRequired, 'the approver role is required');
+        if (approval.principal === input.submittedBy) throw rejection(UpdateRejection.selfApproval, 'the submitter of a problem cannot approve it');
+        if (approval.actionDigest !== pending.actionDigest) {
+          throw rejection(UpdateRejection.staleActionDigest, 'the action changed since this approval was prepared; review the current action');
+        }
+        if (pending.approvals.some((a) => a.principal === approval.principal)) {
+          throw rejection(UpdateRejection.alreadyDecided, 'this principal already decided on this action');
+        }
+        const escalationGroup = pending.escalated ? policy?.approvalTiming.escalationGroup : undefined;
+        const allowed = !pending.group || approval.groups.includes(pending.group) || (escalationGroup !== undefined && approval.groups.includes(escalationGroup));
+        if (!allowed) throw rejection(UpdateRejection.groupRequired, `approval requires a member of ${pending.group}`);
+      },
+    },
+  );
+
+  const finish = async (status: ProblemStatus, outcome: Record<string, unknown> | null): Promise<ProblemState> => {
+    state.outcome = outcome;
+    setStatus(status);
+    await notify({ event: 'completed', problemId: input.problemId, status, reasonCode: state.decision?.reasonCode ?? (outcome?.reasonCode as string | undefined) ?? null });
+    await condition(allHandlersFinished);
+    return state;
+  };
+
+  const fail = (reasonCode: string, detail?: string) => finish('failed', { reasonCode, ...(detail ? { detail } : {}) });
+
+  policy = await loadPolicy();
+
+  for (let round = 0; ; round++) {
+    setStatus('extracting');
+    let extraction: ExtractionResult;
+    try {
+      extraction = await extractProblem({ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens });
+    } catch (err) {
+      const { reasonCode, message } = reasonOf(err, 'extraction_failed');
+      return fail(reasonCode, message);
+    }
+    state.usage.llmCalls += extraction.usage.calls;
+    state.usage.promptTokens += extraction.usage.promptTokens;
+    state.usage.completionTokens += extraction.usage.completionTokens;
+
+    let decision: Decision;
+    let problemType: ProblemType | undefined;
+    if (extraction.kind === 'clarify') {
+      decision = { kind: 'clarify', action: 'clarify', reasonCode: extraction.reasonCode, ruleId: 'EXTRACTION', question: extraction.question, missingFields: extraction.missingFields };
+      if (extraction.candidateType) state.type = extraction.candidateType;
+    } else {
+      problemType = catalog.get(extraction.type);
+      const claims = problemType?.claims.safeParse(extraction.claims);
+      if (!problemType || !claims?.success) return fail('extraction_invalid', 'extracted claims do not match the problem type schema');
+      state.type = problemType.name;
+      state.entities = claims.data;
+      upsertSearchAttributes([{ key: sa.type, value: problemType.name }]);
+      const facts = await verify(problemType, claims.data);
+      if (facts instanceof Error) return fail('verification_failed', facts.message);
+      const typePolicy = policy.types[problemType.name];
+      decision = problemType.decide({ claims: claims.data, facts }, typePolicy);
+      state.decision = {
+        action: decision.action,
+        reasonCode: decision.reasonCode,
+        requiresApproval: decision.kind === 'execute' && decision.approval !== undefined,
+        ruleId: decision.ruleId,
+        policyVersion: policy.version,
+        inputDigest: digestOf({ type: problemType.name, claims: claims.data, facts, policyVersion: policy.version }),
+        verifiedFacts: Object.keys(facts).sort(),
+      };
+      upsertSearchAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
+    }
+
+    if (decision.kind !== 'clarify') {
+      state.clarification = null;
+      if (decision.kind === 'reject') return finish('rejected', { reasonCode: decision.reasonCode });
+      return act(problemType!, decision);
+    }
+
+    // Clarification: ask, wait for the answer (durable timer), then re-run extraction on all texts.
+    if (round >= policy.clarificationRounds) return fail('clarification_rounds_exhausted');
+    state.clarification = { question: decision.question, missingFields: decision.missingFields, reasonCode: decision.reasonCode, round: round + 1 };
+    setStatus('needs_clarification');
+    const answered = await condition(() => pendingAnswer !== null, policy.clarificationTimeoutMs);
+    if (!answered) return fail('clarification_timeout');
+    texts.push(pendingAnswer!);
+    pendingAnswer = null;
+  }
+
+  /** Runs the type's read-only lookups in parallel; their results are the verified facts. */
+  async function verify(problemType: ProblemType, claims: Record<string, unknown>): Promise<Facts | Error> {
+    const lookups = Object.entries(problemType.verify(claims));
+    try {
+      const results = await Promise.all(lookups.map(([name, call]) => runTool({ ...call, id: `verify-${name}` })));
+      return Object.fromEntries(lookups.map(([name], i) => [name, results[i]]));
+    } catch (err) {
+      return new Error(reasonOf(err, 'verification_failed').message);
+    }
+  }
+
+  function runTool(step: ActionStep | (ActionStep['compensation'] & object)): Promise<unknown> {
+    const def = catalog.tool(step.tool);
+    if (!def) throw ApplicationFailure.nonRetryable(`unknown tool ${step.tool}`, 'UnknownTool');
+    const fn = tools[step.tool]!;
+    return fn.executeWithOptions(
+      {
+        summary: step.summary,
+        startToCloseTimeout: def.timeoutMs,
+        retry: {
+          maximumAttempts: def.retry.maximumAttempts,
+          initialInterval: def.retry.initialIntervalMs,
+          backoffCoefficient: def.retry.backoffCoefficient,
+          maximumInterval: def.retry.maximumIntervalMs,
+          nonRetryableErrorTypes: ['ToolRejected', 'ToolInputInvalid'],
+        },
+      },
+      [{ input: step.input, idempotencyKey: `${input.problemId}/${step.id}` }],
+    );
+  }
+
+  /** Approval gate (if any), then the action's steps as a saga, then any follow-up timer. */
+  async function act(problemType: ProblemType, decision: Extract<Decision, { kind: 'execute' }>): Promise<ProblemState> {
+    if (decision.approval) {
+      const verdict = await awaitApproval(problemType, decision);
+      if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
+    }
+    setStatus('executing');
+    const steps: StepRecord[] = decision.steps.map((s) => ({ id: s.id, tool: s.tool, status: 'skipped' }));
+    const results: Record<string, unknown> = {};
+    for (const [i, step] of decision.steps.entries()) {
+      const record = steps[i]!;
+      try {
+        results[step.id] = record.result = await runTool(step);
+        record.status = 'done';
+      } catch (err) {
+        const reason = reasonOf(err, 'tool_failed');
+        record.status = 'failed';
+        record.error = reason.reasonCode;
+        await compensate(decision.steps.slice(0, i), steps);
+        const nothingApplied = steps.every((s) => s.status !== 'done' && s.status !== 'compensation_failed');
+        if (reason.rejected && i === 0) return finish('rejected', { reasonCode: reason.reasonCode, steps });
+        return finish('failed', { reasonCode: reason.reasonCode, steps, nothingApplied });
+      }
+    }
+    const outcome: Record<string, unknown> = { action: decision.action, results, steps };
+    if (!decision.followUp) return finish('completed', outcome);
+
+    // Completed for the user now; the follow-up (e.g. revoking access) runs on a durable timer.
+    const dueAt = new Date(Date.now() + decision.followUp.afterMs).toISOString();
+    outcome.followUp = { summary: decision.followUp.summary, dueAt, status: 'scheduled' };
+    state.outcome = outcome;
+    setStatus('completed');
+    await sleep(decision.followUp.afterMs, { summary: decision.followUp.summary });
+    for (const step of decision.followUp.steps) results[step.id] = await runTool(step);
+    outcome.followUp = { summary: decision.followUp.summary, dueAt, status: 'done', doneAt: new Date().toISOString() };
+    return finish('completed', outcome);
+  }
+
+  /** Undoes completed steps in reverse order; a compensation keeps retrying by its tool's policy. */
+  async function compensate(done: ActionStep[], records: StepRecord[]): Promise<void> {
+    for (const step of [...done].reverse()) {
+      const record = records.find((r) => r.id === step.id)!;
+      if (!step.compensation) continue;
+      try {
+        await runTool(step.compensation);
+        record.status = 'compensated';
+      } catch (err) {
+        record.status = 'compensation_failed';
+        record.error = reasonOf(err, 'compensation_failed').reasonCode;
+      }
+    }
+  }
+
+  /** Waits for approvals with durable timers: remind, escalate, then expire. */
+  async function awaitApproval(problemType: ProblemType, decision: Extract<Decision, { kind: 'execute' }>): Promise<'approved' | 'rejected' | 'approval_rejected' | 'approval_timeout'> {
+    const timing = policy!.approvalTiming;
+    const action = {
+      type: problemType.name,
+      name: decision.action,
+      steps: decision.steps.map((s) => ({ id: s.id, tool: s.tool, input: s.input })),
+    };
+    const now = Date.now();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    state.approval = {
+      action,
+      actionDigest: digestOf(action),
+      requiredApprovals: decision.approval!.requiredApprovals,
+      group: decision.approval!.group ?? null,
+      approvals: [],
+      requestedAt: at(0),
+      remindAt: at(timing.remindAfterMs),
+      escalateAt: at(timing.escalateAfterMs),
+      expiresAt: at(timing.expireAfterMs),
+      escalated: false,
+    };
+    approvalResult = null;
+    setStatus('awaiting_approval');
+    const event = { problemId: input.problemId, actionDigest: state.approval.actionDigest, group: state.approval.group };
+    await notify({ event: 'approval_needed', ...event });
+    const decided = () => approvalResult !== null;
+    const waits: [number, () => Promise<void>][] = [
+      [timing.remindAfterMs, () => notify({ event: 'reminder', ...event })],
+      [timing.escalateAfterMs - timing.remindAfterMs, async () => {
+        state.approval!.escalated = true;
+        await notify({ event: 'escalated', ...event, group: timing.escalationGroup });
+      }],
+      [timing.expireAfterMs - timing.escalateAfterMs, async () => undefined],
+    ];
+    for (const [ms, onTimeout] of waits) {
+      if (await condition(decided, Math.max(1, ms))) break;
+      await onTimeout();
+    }
+    if (approvalResult === 'approved') return 'approved';
+    return approvalResult === 'rejected' ? 'approval_rejected' : 'approval_timeout';
+  }
+}
