@@ -15,6 +15,12 @@ export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLo
     const status = await faults.apply(req.method, req.url);
     if (status !== undefined) return reply.code(status).send({ error: { code: 'injected_fault', message: `injected ${status}` } });
   });
+  app.addHook('onSend', async (req, reply, payload) => {
+    const status = faults.applyAfter(req.method, req.url);
+    if (status === undefined) return payload;
+    reply.code(status);
+    return JSON.stringify({ error: { code: 'injected_lost_response', message: `response replaced by ${status}` } });
+  });
   app.get('/healthz', async () => ({ ok: true }));
   billingRoutes(app, options.db);
   adminRoutes(app, options.db, faults);

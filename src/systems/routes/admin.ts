@@ -7,7 +7,7 @@ const faultsBody = z.object({
   latencyMs: z.number().int().min(0).max(60_000).optional(),
   latencySpikeRate: z.number().min(0).max(1).optional(),
   errorRate: z.number().min(0).max(1).optional(),
-  failNext: z.array(z.object({ method: z.string(), pathPrefix: z.string(), status: z.number().int(), count: z.number().int().positive() })).optional(),
+  failNext: z.array(z.object({ method: z.string(), pathPrefix: z.string(), status: z.number().int(), count: z.number().int().positive(), afterEffect: z.boolean().optional() })).optional(),
 });
 
 /** Test and drill hooks: the side-effect ledger and fault injection. Loopback only. */
