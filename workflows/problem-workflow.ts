@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -40,10 +41,13 @@ const { extractProblem } = proxyActivities<Activities>({
   },
 });
 
-const { loadPolicy, notify } = proxyActivities<Activities>({
+const { loadPolicy, notify: sendNotification } = proxyActivities<Activities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
+
+/** Sends a notification, labelled in the Web UI by its event (never by its recipients or content). */
+const notify = (event: Parameters<Activities['notify']>[0]) => sendNotification.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]);
 
 /** Tools are activities named after the tool; options come from each tool's definition. */
 const tools = proxyActivities<Record<string, (call: ToolInvocation) => Promise<unknown>>>({ startToCloseTimeout: '30s' });
@@ -63,6 +67,13 @@ function reasonOf(err: unknown, fallback: string): { reasonCode: string; rejecte
     return { reasonCode: detail?.reasonCode ?? fallback, rejected: false, message: cause.message };
   }
   return { reasonCode: fallback, rejected: false, message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Markdown for the Web UI's current details: status, type and decision codes; no personal data. */
+function detailsOf(state: ProblemState): string {
+  const lines = [`**Status:** ${state.status}`, `**Type:** ${state.type ?? 'not yet known'}`];
+  if (state.decision) lines.push(`**Decision:** ${state.decision.action} (${state.decision.reasonCode}, rule ${state.decision.ruleId}, policy ${state.decision.policyVersion})`);
+  return lines.join('\n\n');
 }
 
 /**
@@ -96,6 +107,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     state.status = status;
     state.updatedAt = new Date().toISOString();
     upsertSearchAttributes([{ key: sa.status, value: status }]);
+    setCurrentDetails(detailsOf(state));
   };
 
   setHandler(getProblemQuery, () => state);
@@ -166,13 +178,14 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   const fail = (reasonCode: string, detail?: string) => finish('failed', { reasonCode, ...(detail ? { detail } : {}) });
 
-  policy = await loadPolicy();
+  policy = await loadPolicy.executeWithOptions({ summary: 'Load decision policy' }, []);
 
   for (let round = 0; ; round++) {
     setStatus('extracting');
     let extraction: ExtractionResult;
     try {
-      extraction = await extractProblem({ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens });
+      const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
+      extraction = await extractProblem.executeWithOptions({ summary }, [{ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens }]);
     } catch (err) {
       const { reasonCode, message } = reasonOf(err, 'extraction_failed');
       return fail(reasonCode, message);
@@ -219,7 +232,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     if (round >= policy.clarificationRounds) return fail('clarification_rounds_exhausted');
     state.clarification = { question: decision.question, missingFields: decision.missingFields, reasonCode: decision.reasonCode, round: round + 1 };
     setStatus('needs_clarification');
-    const answered = await condition(() => pendingAnswer !== null, policy.clarificationTimeoutMs);
+    const answered = await condition(() => pendingAnswer !== null, policy.clarificationTimeoutMs, { summary: 'Clarification answer deadline' });
     if (!answered) return fail('clarification_timeout');
     texts.push(pendingAnswer!);
     pendingAnswer = null;
@@ -344,8 +357,9 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       }],
       [timing.expireAfterMs - timing.escalateAfterMs, async () => undefined],
     ];
-    for (const [ms, onTimeout] of waits) {
-      if (await condition(decided, Math.max(1, ms))) break;
+    const timerSummaries = ['Approval reminder due', 'Approval escalation due', 'Approval expiry'];
+    for (const [i, [ms, onTimeout]] of waits.entries()) {
+      if (await condition(decided, Math.max(1, ms), { summary: timerSummaries[i] ?? 'Approval wait' })) break;
       await onTimeout();
     }
     if (approvalResult === 'approved') return 'approved';
