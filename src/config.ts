@@ -59,6 +59,7 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
 });
 
@@ -122,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      /** Prebuilt workflow bundle (`npm run bundle:workflows`); bundled at start-up when absent. */
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
   };
 }

@@ -15,6 +15,13 @@ export interface CreateWorkerOptions {
   identity?: string;
 }
 
+/** Explicit bundle, else the prebuilt one of WORKFLOW_BUNDLE_PATH, else bundle the sources at start-up. */
+function workflowSource(options: CreateWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  const prebuilt = options.config.worker.workflowBundlePath;
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: WORKFLOWS_PATH };
+}
+
 /** Creates a worker polling the problems task queue with the given activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = options;
@@ -23,7 +30,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...workflowSource(options),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,

@@ -1,0 +1,23 @@
+/**
+ * Bundles the workflow code once, ahead of time (the Docker image runs it at build time), so
+ * workers start without webpack: `WORKFLOW_BUNDLE_PATH=<file>` makes them load this file.
+ *
+ *   npm run bundle:workflows -- dist/workflow-bundle.js
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
+
+async function main(): Promise<void> {
+  const out = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, code);
+  console.log(`workflow bundle written to ${out} (${(code.length / 1024).toFixed(0)} KiB)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
