@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AuditService } from '../audit/audit-service';
 import type { ApiKeyEntry } from '../config';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
@@ -11,6 +12,7 @@ import { errorHandlerPlugin } from './plugins/error-handler';
 import { problemsPlugin } from './plugins/problems';
 import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
+import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
 import { problemRoutes } from './routes/problems';
 
@@ -21,6 +23,8 @@ export const BODY_LIMIT = 16 * 1024;
 export interface BuildAppOptions {
   apiKeys: ApiKeyEntry[];
   service: ProblemService;
+  /** Audit trails from workflow histories; `GET /v1/problems/:id/audit` is served when given. */
+  audit?: AuditService;
   /** Closes the Temporal connection when the app closes. */
   close?: () => Promise<void>;
   logger?: Logger | false;
@@ -61,5 +65,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(problemRoutes);
   await app.register(approvalRoutes);
+  if (options.audit) await app.register(auditRoutes, { audit: options.audit });
   return app;
 }

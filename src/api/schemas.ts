@@ -133,3 +133,107 @@ export const errorResponse = z.object({
 });
 
 export const meResponse = z.object({ principal: z.string(), roles: z.array(z.string()), groups: z.array(z.string()) });
+
+const auditStepBase = { at: z.string(), eventId: z.number().int() };
+const activityOutcome = z.enum(['completed', 'failed', 'timed_out', 'canceled']);
+const failureSummary = z.object({ type: z.string().nullable(), reasonCode: z.string().nullable(), message: z.string().optional() });
+
+/**
+ * One audit step, reconstructed from the workflow's history. Unknown fields are stripped on
+ * the way out, so nothing but these fields (never user text or model output) leaves the API.
+ */
+export const auditStep = z.discriminatedUnion('kind', [
+  z.object({
+    ...auditStepBase,
+    kind: z.literal('extraction'),
+    round: z.number().int(),
+    summary: z.string().nullable(),
+    outcome: activityOutcome,
+    attempts: z.number().int(),
+    provider: z.string().nullable(),
+    model: z.string().nullable(),
+    usage: z.object({ modelCalls: z.number(), promptTokens: z.number(), completionTokens: z.number(), latencyMs: z.number() }).nullable(),
+    repairAttempts: z.number().int().nullable(),
+    validation: z.enum(['valid', 'clarify', 'failed']),
+    type: z.string().nullable(),
+    entities: z.record(z.string(), z.unknown()).optional().describe('Validated claims only'),
+    reasonCode: z.string().optional(),
+    missingFields: z.array(z.string()).optional(),
+    failure: failureSummary.optional(),
+  }),
+  z.object({
+    ...auditStepBase,
+    kind: z.literal('verification'),
+    fact: z.string(),
+    source: z.string().describe('The tool (system of record lookup) the fact came from'),
+    idempotencyKey: z.string().nullable(),
+    attempts: z.number().int(),
+    outcome: activityOutcome,
+    value: z.unknown().optional(),
+    failure: failureSummary.optional(),
+  }),
+  z.object({
+    ...auditStepBase,
+    kind: z.literal('decision'),
+    type: z.string(),
+    action: z.string().nullable(),
+    ruleId: z.string().nullable(),
+    reasonCode: z.string().nullable(),
+    policyVersion: z.string().nullable(),
+    inputDigest: z.string().nullable(),
+    verifiedFacts: z.array(z.string()),
+    requiresApproval: z.boolean(),
+    approval: z.object({ requiredApprovals: z.number().int(), group: z.string().nullable(), actionDigest: z.string() }).optional(),
+    plannedSteps: z.array(z.object({ id: z.string(), tool: z.string() })).optional(),
+    source: z.enum(['recorded', 'recomputed', 'unavailable']),
+    recomputedMatches: z.boolean().nullable(),
+  }),
+  z.object({
+    ...auditStepBase,
+    kind: z.literal('approval'),
+    principal: z.string(),
+    decision: z.enum(['approve', 'reject']),
+    actionDigest: z.string(),
+    comment: z.string().optional(),
+    completedAt: z.string().optional(),
+  }),
+  z.object({
+    ...auditStepBase,
+    kind: z.literal('clarification'),
+    event: z.enum(['requested', 'answered']),
+    round: z.number().int().optional(),
+    reasonCode: z.string().optional(),
+    missingFields: z.array(z.string()).optional(),
+    principal: z.string().optional(),
+    answerLength: z.number().int().optional(),
+  }),
+  ...(['tool', 'compensation'] as const).map((kind) =>
+    z.object({
+      ...auditStepBase,
+      kind: z.literal(kind),
+      tool: z.string(),
+      stepId: z.string().nullable(),
+      summary: z.string().nullable(),
+      idempotencyKey: z.string().nullable(),
+      attempts: z.number().int(),
+      outcome: activityOutcome,
+      result: z.unknown().optional(),
+      failure: failureSummary.optional(),
+    }),
+  ),
+  z.object({ ...auditStepBase, kind: z.literal('timer'), summary: z.string().nullable(), durationMs: z.number().nullable(), startedAt: z.string().nullable() }),
+  z.object({ ...auditStepBase, kind: z.literal('status'), status: z.string(), reasonCode: z.string().optional() }),
+]);
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+  cursor: z.string().max(256).optional(),
+});
+
+export const auditResponse = z.object({
+  id: z.string(),
+  status: z.string().nullable(),
+  closed: z.boolean(),
+  steps: z.array(auditStep),
+  nextCursor: z.string().nullable(),
+});

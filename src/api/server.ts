@@ -2,6 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { connectionOptions } from '../temporal/connection';
+import { createAuditService } from '../audit/audit-service';
+import { catalog } from '../domain/registry';
 import { buildApp } from './app';
 import { createProblemService } from './problem-service';
 
@@ -12,7 +14,8 @@ async function main(): Promise<void> {
   const connection = Connection.lazy(connectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute });
+  const audit = createAuditService({ client, catalog });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute });
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { createAuditService } from '../../src/audit/audit-service';
 import { buildApp } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   workflowBundlePath?: string;
   tokenBudget?: number;
   repairAttempts?: number;
+  /** Another Temporal dev server than the shared one (e.g. one with the Web UI). */
+  temporalAddress?: string;
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
@@ -60,7 +63,7 @@ export interface Harness {
 /** Starts systems, a worker on a task queue of its own, and the API (use `app.inject`). */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
-  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  const address = options.temporalAddress ?? process.env.TEST_TEMPORAL_ADDRESS;
   const bundlePath = options.workflowBundlePath ?? process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !bundlePath) throw new Error('integration tests need the jest globalSetup (run them with `npm test`)');
   const taskQueue = `test-${randomUUID()}`;
@@ -104,7 +107,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
   let app: FastifyInstance;
   try {
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, logger: false, rateLimitPerMinute: 100_000 });
+    const audit = createAuditService({ client, catalog });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000 });
     await app.ready();
     await startWorker();
   } catch (err) {

@@ -1,0 +1,303 @@
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { DecisionRecord, ProblemState } from '../../workflows/state';
+import { digestOf } from '../domain/digest';
+import type { ExtractionResult } from '../domain/extraction';
+import type { ResolvedPolicy } from '../domain/policy';
+import type { Catalog } from '../domain/registry';
+import type { Decision, Facts } from '../domain/types';
+import { problemSearchAttributes as sa } from '../temporal/search-attributes';
+import { durationToMs, EventType, timestampToIso, toNumber, type History, type HistoryEvent, type PayloadDecoder, type Payloads, type ProtoFailure } from './history';
+import type { ActivityOutcome, ApprovalStep, AuditStep, DecisionStep, FailureSummary, StatusStep } from './steps';
+
+/** The result of reading one history. */
+export interface ReconstructedAudit {
+  steps: AuditStep[];
+  /** Latest `ProblemStatus` in the history. */
+  status: string | null;
+  /** Whether the workflow has ended. */
+  closed: boolean;
+  eventCount: number;
+}
+
+interface ScheduledActivity {
+  type: string;
+  summary: string | null;
+  inputPayloads: Payloads | null | undefined;
+  attempt: number;
+}
+
+/** Activities that are not tools; everything else the workflow schedules is a tool named after the activity. */
+const EXTRACT = 'extractProblem';
+const LOAD_POLICY = 'loadPolicy';
+const NOTIFY = 'notify';
+const VERIFY_PREFIX = 'verify-';
+
+const endStatus: Partial<Record<number, string>> = {
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]: 'workflow_failed',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED]: 'workflow_terminated',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT]: 'workflow_timed_out',
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED]: 'workflow_canceled',
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * Reads a `problemWorkflow` history into ordered audit steps. Payloads are decoded with
+ * `decode` (so codec-encrypted histories work); only whitelisted fields are copied out, so
+ * the submitted text, clarification answers, prompts and model output never appear.
+ * Decisions are recomputed with the registered type's pure `decide()` from the recorded
+ * claims, facts and policy, and checked against the decision the workflow itself recorded.
+ */
+export async function reconstructAudit(history: History, catalog: Catalog, decode: PayloadDecoder): Promise<ReconstructedAudit> {
+  const steps: AuditStep[] = [];
+  const activities = new Map<number, ScheduledActivity>();
+  const timers = new Map<string, { startedAt: string; durationMs: number | null; summary: string | null }>();
+  const approvals = new Map<string, ApprovalStep>();
+  const compensationIds = new Set<string>();
+  let policy: ResolvedPolicy | null = null;
+  let extraction: { type: string; claims: unknown } | null = null;
+  let facts: Facts = {};
+  let clarify: { reasonCode: string; missingFields: string[] } | null = null;
+  let round = 0;
+  let clarificationRound = 0;
+  let status: string | null = null;
+  let closed = false;
+  let lastDecision: DecisionStep | null = null;
+  let result: Partial<ProblemState> | null = null;
+  const events = history.events ?? [];
+
+  const first = async (payloads: { payloads?: Parameters<PayloadDecoder>[0] } | null | undefined): Promise<unknown> => (await decode(payloads?.payloads))[0];
+  const summaryOf = async (event: HistoryEvent): Promise<string | null> => {
+    const summary = event.userMetadata?.summary;
+    if (!summary) return null;
+    return str((await decode([summary]))[0]);
+  };
+  const failureOf = async (failure: ProtoFailure | null | undefined, withMessage: boolean): Promise<FailureSummary> => {
+    const info = failure?.applicationFailureInfo;
+    const detail = info?.details?.payloads?.length ? (await decode(info.details.payloads).catch(() => []))[0] : undefined;
+    return {
+      type: info?.type ?? (failure?.timeoutFailureInfo ? 'timeout' : null),
+      reasonCode: isRecord(detail) ? str(detail.reasonCode) : null,
+      ...(withMessage && failure?.message ? { message: failure.message } : {}),
+    };
+  };
+
+  for (const event of events) {
+    const eventId = toNumber(event.eventId);
+    const at = timestampToIso(event.eventTime);
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const attrs = decodeTypedSearchAttributes(event.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields);
+        const initial = attrs.get(sa.status);
+        if (initial) {
+          status = initial;
+          steps.push({ kind: 'status', at, eventId, status: initial });
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const attrs = decodeTypedSearchAttributes(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields);
+        const requiresApproval = attrs.get(sa.requiresApproval);
+        if (requiresApproval !== undefined) {
+          lastDecision = decisionStep(at, eventId, requiresApproval);
+          steps.push(lastDecision);
+        }
+        const next = attrs.get(sa.status);
+        if (next !== undefined) {
+          status = next;
+          steps.push({ kind: 'status', at, eventId, status: next });
+          if (next === 'needs_clarification') {
+            clarificationRound += 1;
+            steps.push({ kind: 'clarification', at, eventId, event: 'requested', round: clarificationRound, ...(clarify ?? {}) });
+          }
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const attrs = event.activityTaskScheduledEventAttributes;
+        activities.set(eventId, { type: attrs?.activityType?.name ?? 'unknown', summary: await summaryOf(event), inputPayloads: attrs?.input, attempt: 1 });
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        const attrs = event.activityTaskStartedEventAttributes;
+        const scheduled = activities.get(toNumber(attrs?.scheduledEventId));
+        if (scheduled) scheduled.attempt = attrs?.attempt ?? 1;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attrs = event.activityTaskCompletedEventAttributes;
+        const scheduled = activities.get(toNumber(attrs?.scheduledEventId));
+        if (scheduled) await activityClosed(scheduled, at, eventId, 'completed', await first(attrs?.result), undefined);
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        const failed = event.activityTaskFailedEventAttributes;
+        const timedOut = event.activityTaskTimedOutEventAttributes;
+        const canceled = event.activityTaskCanceledEventAttributes;
+        const scheduledId = failed?.scheduledEventId ?? timedOut?.scheduledEventId ?? canceled?.scheduledEventId;
+        const scheduled = activities.get(toNumber(scheduledId));
+        const outcome: ActivityOutcome = failed ? 'failed' : timedOut ? 'timed_out' : 'canceled';
+        if (scheduled) await activityClosed(scheduled, at, eventId, outcome, undefined, failed?.failure ?? timedOut?.failure);
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_STARTED: {
+        const attrs = event.timerStartedEventAttributes;
+        timers.set(attrs?.timerId ?? '', { startedAt: at, durationMs: durationToMs(attrs?.startToFireTimeout), summary: await summaryOf(event) });
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_FIRED: {
+        const timer = timers.get(event.timerFiredEventAttributes?.timerId ?? '');
+        steps.push({ kind: 'timer', at, eventId, summary: timer?.summary ?? null, durationMs: timer?.durationMs ?? null, startedAt: timer?.startedAt ?? null });
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+        const arg = await first(request?.input?.args);
+        if (!isRecord(arg)) break;
+        if (request?.input?.name === 'submitApproval') {
+          const step: ApprovalStep = {
+            kind: 'approval',
+            at,
+            eventId,
+            principal: str(arg.principal) ?? 'unknown',
+            decision: arg.decision === 'reject' ? 'reject' : 'approve',
+            actionDigest: str(arg.actionDigest) ?? '',
+            ...(typeof arg.comment === 'string' && arg.comment ? { comment: arg.comment } : {}),
+          };
+          approvals.set(request.meta?.updateId ?? String(eventId), step);
+          steps.push(step);
+        } else if (request?.input?.name === 'submitClarification') {
+          steps.push({ kind: 'clarification', at, eventId, event: 'answered', round: clarificationRound, principal: str(arg.principal) ?? 'unknown', answerLength: str(arg.text)?.trim().length ?? 0 });
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+        const step = approvals.get(event.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId ?? '');
+        if (step) step.completedAt = at;
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {
+        closed = true;
+        const value = await first(event.workflowExecutionCompletedEventAttributes?.result);
+        if (isRecord(value)) result = value as Partial<ProblemState>;
+        break;
+      }
+      default: {
+        const ended = event.eventType === null || event.eventType === undefined ? undefined : endStatus[event.eventType];
+        if (ended) {
+          closed = true;
+          status = 'failed';
+          steps.push({ kind: 'status', at, eventId, status: 'failed', reasonCode: ended });
+        }
+      }
+    }
+  }
+
+  if (result) applyRecordedResult(result);
+  return { steps, status, closed, eventCount: events.length };
+
+  async function activityClosed(activity: ScheduledActivity, at: string, eventId: number, outcome: ActivityOutcome, value: unknown, failure: ProtoFailure | null | undefined): Promise<void> {
+    if (activity.type === NOTIFY) return;
+    if (activity.type === LOAD_POLICY) {
+      if (isRecord(value)) policy = value as unknown as ResolvedPolicy;
+      return;
+    }
+    if (activity.type === EXTRACT) {
+      round += 1;
+      facts = {};
+      steps.push(extractionStep(at, eventId, activity, outcome, value, outcome === 'completed' ? undefined : await failureOf(failure, false)));
+      return;
+    }
+    const invocation = (await decode(activity.inputPayloads?.payloads))[0];
+    const idempotencyKey = isRecord(invocation) ? str(invocation.idempotencyKey) : null;
+    const stepId = idempotencyKey === null ? null : idempotencyKey.slice(idempotencyKey.indexOf('/') + 1);
+    const ended = outcome === 'completed' ? { result: value } : { failure: await failureOf(failure, true) };
+    if (stepId?.startsWith(VERIFY_PREFIX)) {
+      const fact = stepId.slice(VERIFY_PREFIX.length);
+      if (outcome === 'completed') facts[fact] = value;
+      steps.push({ kind: 'verification', at, eventId, fact, source: activity.type, idempotencyKey, attempts: activity.attempt, outcome, ...(outcome === 'completed' ? { value } : { failure: ended.failure }) });
+      return;
+    }
+    const kind = stepId !== null && compensationIds.has(stepId) ? 'compensation' : 'tool';
+    steps.push({ kind, at, eventId, tool: activity.type, stepId, summary: activity.summary, idempotencyKey, attempts: activity.attempt, outcome, ...ended });
+  }
+
+  function extractionStep(at: string, eventId: number, activity: ScheduledActivity, outcome: ActivityOutcome, value: unknown, failure: FailureSummary | undefined): AuditStep {
+    const base = { kind: 'extraction' as const, at, eventId, round, summary: activity.summary, outcome, attempts: activity.attempt };
+    const result = isRecord(value) ? (value as unknown as ExtractionResult) : null;
+    if (!result || failure) {
+      return { ...base, provider: null, model: null, usage: null, repairAttempts: null, validation: 'failed', type: null, reasonCode: failure?.reasonCode ?? 'extraction_failed', ...(failure ? { failure } : {}) };
+    }
+    const u = result.usage;
+    const common = {
+      ...base,
+      provider: u.provider,
+      model: u.model,
+      usage: { modelCalls: u.calls, promptTokens: u.promptTokens, completionTokens: u.completionTokens, latencyMs: u.latencyMs },
+      repairAttempts: u.repairAttempts,
+    };
+    if (result.kind === 'problem') {
+      extraction = { type: result.type, claims: result.claims };
+      clarify = null;
+      return { ...common, validation: 'valid', type: result.type, entities: result.claims };
+    }
+    extraction = null;
+    clarify = { reasonCode: result.reasonCode, missingFields: result.missingFields };
+    return { ...common, validation: 'clarify', type: result.candidateType ?? null, reasonCode: result.reasonCode, missingFields: result.missingFields };
+  }
+
+  function decisionStep(at: string, eventId: number, requiresApproval: boolean): DecisionStep {
+    const base = { kind: 'decision' as const, at, eventId, verifiedFacts: Object.keys(facts).sort(), requiresApproval, recomputedMatches: null };
+    const problemType = extraction ? catalog.get(extraction.type) : undefined;
+    const claims = problemType?.claims.safeParse(extraction?.claims);
+    if (!problemType || !claims?.success || !policy) {
+      return { ...base, type: extraction?.type ?? 'unknown', action: null, ruleId: null, reasonCode: null, policyVersion: policy?.version ?? null, inputDigest: null, source: 'unavailable' };
+    }
+    const decision: Decision = problemType.decide({ claims: claims.data, facts }, policy.types[problemType.name]);
+    const step: DecisionStep = {
+      ...base,
+      type: problemType.name,
+      action: decision.action,
+      ruleId: decision.ruleId,
+      reasonCode: decision.reasonCode,
+      policyVersion: policy.version,
+      inputDigest: digestOf({ type: problemType.name, claims: claims.data, facts, policyVersion: policy.version }),
+      source: 'recomputed',
+    };
+    if (decision.kind === 'clarify') clarify = { reasonCode: decision.reasonCode, missingFields: decision.missingFields };
+    if (decision.kind !== 'execute') return step;
+    for (const s of [...decision.steps, ...(decision.followUp?.steps ?? [])]) if (s.compensation) compensationIds.add(s.compensation.id);
+    step.plannedSteps = decision.steps.map((s) => ({ id: s.id, tool: s.tool }));
+    if (decision.approval) {
+      const action = { type: problemType.name, name: decision.action, steps: decision.steps.map((s) => ({ id: s.id, tool: s.tool, input: s.input })) };
+      step.approval = { requiredApprovals: decision.approval.requiredApprovals, group: decision.approval.group ?? null, actionDigest: digestOf(action) };
+    }
+    return step;
+  }
+
+  /** The workflow's own result is the record: the last decision is checked against it, the final status gets its reason. */
+  function applyRecordedResult(recorded: Partial<ProblemState>): void {
+    const decision = isRecord(recorded.decision) ? (recorded.decision as DecisionRecord) : null;
+    if (decision && lastDecision) {
+      const comparable = lastDecision.source === 'recomputed';
+      Object.assign(lastDecision, {
+        action: decision.action,
+        ruleId: decision.ruleId,
+        reasonCode: decision.reasonCode,
+        policyVersion: decision.policyVersion,
+        inputDigest: decision.inputDigest,
+        verifiedFacts: decision.verifiedFacts,
+        requiresApproval: decision.requiresApproval,
+        source: 'recorded',
+        recomputedMatches: comparable ? lastDecision.inputDigest === decision.inputDigest && lastDecision.ruleId === decision.ruleId && lastDecision.reasonCode === decision.reasonCode : null,
+      } satisfies Partial<DecisionStep>);
+    }
+    const outcomeReason = isRecord(recorded.outcome) ? str(recorded.outcome.reasonCode) : null;
+    const finalStatus = [...steps].reverse().find((s): s is StatusStep => s.kind === 'status');
+    const reasonCode = outcomeReason ?? decision?.reasonCode ?? null;
+    if (finalStatus && reasonCode && !finalStatus.reasonCode) finalStatus.reasonCode = reasonCode;
+  }
+}
