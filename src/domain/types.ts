@@ -106,7 +106,9 @@ export type FieldHint =
   | { kind: 'date' }
   | { kind: 'duration_days' }
   | { kind: 'enum'; synonyms: Record<string, string[]> }
-  | { kind: 'word'; values: string[] };
+  | { kind: 'word'; values: string[] }
+  /** A regex source (case-insensitive); the value is capture group 1, normalised to `upper` or `lower` case. */
+  | { kind: 'pattern'; source: string; normalize: 'upper' | 'lower' };
 
 /** Verified facts, keyed by the names a type's `verify()` gave its lookups. */
 export type Facts = Record<string, unknown>;

@@ -60,6 +60,8 @@ function extractField(text: string, hint: FieldHint): unknown {
     }
     case 'enum':
       return Object.entries(hint.synonyms).find(([, words]) => words.some((w) => lower.includes(w.toLowerCase())))?.[0];
+    case 'pattern':
+      return unique([...text.matchAll(new RegExp(hint.source, 'gi'))].flatMap((m) => (m[1] ? [hint.normalize === 'upper' ? m[1].toUpperCase() : m[1].toLowerCase()] : [])));
     case 'word':
       return unique(hint.values.filter((v) => new RegExp(`(?<![\\w-])${v.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?![\\w-])`, 'i').test(text)));
   }

@@ -3,6 +3,10 @@ import type { SystemsDb } from './db';
 import { createFaultInjector, type FaultInjector } from './faults';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
+import { crmRoutes } from './routes/crm';
+import { iamRoutes } from './routes/iam';
+import { networkRoutes } from './routes/network';
+import { planRoutes } from './routes/plans';
 
 /**
  * The demo systems of record (billing, network, CRM, IAM) over HTTP, backed by SQLite.
@@ -23,6 +27,10 @@ export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLo
   });
   app.get('/healthz', async () => ({ ok: true }));
   billingRoutes(app, options.db);
+  crmRoutes(app, options.db);
+  networkRoutes(app, options.db);
+  planRoutes(app, options.db);
+  iamRoutes(app, options.db);
   adminRoutes(app, options.db, faults);
   return app;
 }
