@@ -32,6 +32,19 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** One payload encryption key: `{"id","key"}` with the key as base64 of 32 random bytes. */
+const encryptionKeySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key ids are 1..64 characters of A-Z a-z 0-9 . _ -'),
+  key: z.string().transform((b64, ctx) => {
+    const bytes = Buffer.from(b64, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: `key must be base64 of 32 bytes (got ${bytes.length}); generate one with: openssl rand -base64 32` });
+      return z.NEVER;
+    }
+    return bytes;
+  }),
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,7 +74,37 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  PAYLOAD_ENCRYPTION_KEYS: jsonArray(encryptionKeySchema).optional(),
+  PAYLOAD_ENCRYPTION_KEY_ID: z.string().optional(),
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_APP_METRICS_PORT: port.default(9465),
+  PENDING_APPROVALS_CACHE_MS: z.coerce.number().int().min(0).default(15_000),
+  OTEL_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318'),
+  OTEL_SERVICE_NAME: z.string().optional(),
 });
+
+/** Keys that decrypt payloads and the id of the one that encrypts new payloads. */
+export interface EncryptionConfig {
+  keys: { id: string; key: Buffer }[];
+  currentKeyId: string;
+}
+
+/** Encryption is on when keys are configured; the current key defaults to the only key. */
+function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, currentKeyId: string | undefined): EncryptionConfig | undefined {
+  if (!keys || keys.length === 0) {
+    if (currentKeyId) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is set but PAYLOAD_ENCRYPTION_KEYS is empty');
+    return undefined;
+  }
+  const ids = keys.map((k) => k.id);
+  if (new Set(ids).size !== ids.length) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEYS: key ids must be unique');
+  const current = currentKeyId ?? (keys.length === 1 ? keys[0]!.id : undefined);
+  if (!current) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is required when PAYLOAD_ENCRYPTION_KEYS has more than one key');
+  if (!ids.includes(current)) throw new ConfigError(`Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID "${current}" is not in PAYLOAD_ENCRYPTION_KEYS (${ids.join(', ')})`);
+  return { keys, currentKeyId: current };
+}
 
 /** Typed configuration, parsed once at start-up from the environment. */
 export type Config = ReturnType<typeof loadConfig>;
@@ -119,6 +162,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     apiKeys: e.API_KEYS ?? DEV_API_KEYS,
     usingDevKeys: !e.API_KEYS,
     policyFile: e.POLICY_FILE,
+    /** Payload encryption (codec); undefined, i.e. off, unless PAYLOAD_ENCRYPTION_KEYS is set. */
+    encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID),
+    codecServer: {
+      /** Browser origins (the Temporal Web UI) allowed to call /codec/* with CORS. */
+      corsOrigins: e.CODEC_CORS_ORIGINS
+        ? e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+        : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`],
+    },
+    metrics: {
+      /** Bind host of the worker's metrics endpoints; a port of 0 turns that endpoint off. */
+      workerHost: e.WORKER_METRICS_HOST,
+      workerRuntimePort: e.WORKER_METRICS_PORT,
+      workerAppPort: e.WORKER_APP_METRICS_PORT,
+      pendingApprovalsCacheMs: e.PENDING_APPROVALS_CACHE_MS,
+    },
+    tracing: { exporter: e.OTEL_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
