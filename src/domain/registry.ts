@@ -1,11 +1,19 @@
+import { accessRequest } from './access-request';
 import { billingDispute } from './billing-dispute';
+import { connectivityIssue } from './connectivity-issue';
+import { planChange } from './plan-change';
 import type { ProblemType, ToolDefinition } from './types';
 
 /**
  * The problem catalog: the one place a problem type is registered.
  * The workflow, the extraction prompt, the rules provider and the worker's tools all read it.
  */
-export const problemTypes: readonly ProblemType[] = [billingDispute];
+export const problemTypes: readonly ProblemType[] = [
+  billingDispute,
+  connectivityIssue,
+  planChange,
+  accessRequest,
+];
 
 /** A catalog of problem types with lookups by type and tool name. */
 export interface Catalog {

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { readRetry, writeRetry } from '../tool-defaults';
+import type { ToolDefinition } from '../types';
+import { employeeLookupSchema, systemLookupSchema, type EmployeeLookup, type SystemLookup } from './schema';
+
+const employeeRecord = employeeLookupSchema.options[1].omit({ found: true });
+const systemRecord = systemLookupSchema.options[1].omit({ found: true });
+
+/** Reads an employee (department, manager group) from IAM. */
+export const lookUpEmployee: ToolDefinition<{ employeeId: string }, EmployeeLookup> = {
+  name: 'lookUpEmployee',
+  description: 'Reads an employee, their department and manager group from IAM',
+  input: z.object({ employeeId: z.string().min(1) }),
+  output: employeeLookupSchema,
+  effect: 'read',
+  timeoutMs: 10_000,
+  retry: readRetry,
+  async run({ systems, signal }, { employeeId }) {
+    const body = await systems.request<unknown>('GET', `/iam/employees/${encodeURIComponent(employeeId)}`, { notFoundAsNull: true, signal });
+    if (body === null) return { found: false };
+    return { found: true, ...employeeRecord.parse(body) };
+  },
+};
+
+/** Reads a system and the departments allowed per role from IAM. */
+export const lookUpSystem: ToolDefinition<{ system: string }, SystemLookup> = {
+  name: 'lookUpSystem',
+  description: 'Reads an internal system and its roles from IAM',
+  input: z.object({ system: z.string().min(1) }),
+  output: systemLookupSchema,
+  effect: 'read',
+  timeoutMs: 10_000,
+  retry: readRetry,
+  async run({ systems, signal }, { system }) {
+    const body = await systems.request<unknown>('GET', `/iam/systems/${encodeURIComponent(system)}`, { notFoundAsNull: true, signal });
+    if (body === null) return { found: false };
+    return { found: true, ...systemRecord.parse(body) };
+  },
+};
+
+const grantInput = z.object({ employeeId: z.string().min(1), system: z.string().min(1), role: z.string().min(1), durationDays: z.number().int().positive() });
+const grantOutput = z.object({ grantId: z.string(), employeeId: z.string(), system: z.string(), role: z.string(), expiresAt: z.string() });
+
+/** Grants a role on a system; IAM re-checks the department rule itself. */
+export const grantAccess: ToolDefinition<z.infer<typeof grantInput>, z.infer<typeof grantOutput>> = {
+  name: 'grantAccess',
+  description: 'Grants an employee a role on an internal system',
+  input: grantInput,
+  output: grantOutput,
+  effect: 'write',
+  timeoutMs: 15_000,
+  retry: writeRetry,
+  async run({ systems, idempotencyKey, signal }, input) {
+    return grantOutput.parse(await systems.request('POST', '/iam/grants', { body: input, idempotencyKey, signal }));
+  },
+};
+
+const revokeInput = z.object({ employeeId: z.string().min(1), system: z.string().min(1), role: z.string().min(1) });
+const revokeOutput = z.object({ employeeId: z.string(), system: z.string(), role: z.string(), revokedGrants: z.number().int() });
+
+/** Revokes an employee's role on a system (the follow-up when a grant's duration ends). */
+export const revokeAccess: ToolDefinition<z.infer<typeof revokeInput>, z.infer<typeof revokeOutput>> = {
+  name: 'revokeAccess',
+  description: 'Revokes an employee role on an internal system',
+  input: revokeInput,
+  output: revokeOutput,
+  effect: 'write',
+  timeoutMs: 15_000,
+  // Access that outlives its approval is a security problem: keep trying.
+  retry: { ...writeRetry, maximumAttempts: 50 },
+  async run({ systems, idempotencyKey, signal }, input) {
+    return revokeOutput.parse(await systems.request('POST', '/iam/revocations', { body: input, idempotencyKey, signal }));
+  },
+};
