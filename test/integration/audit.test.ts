@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { AuditStep } from '../../src/audit/steps';
 import { problemTypes } from '../../src/domain/registry';
 import type { ProblemState } from '../../workflows/state';
@@ -160,6 +164,25 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(statuses(steps).at(-1)).toBe(state.status);
   });
 
+  test('a saga whose second step is refused shows the failed tool call and the compensation that undid the first', async () => {
+    h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/rating/rerates', status: 422, count: 1 }] });
+    const { id } = (await submit(h.app, keys.alice, { text: 'Please upgrade account ACC-1001 from FIBER-100 to FIBER-300.' })).json();
+    let state = await waitForStatus(h.app, keys.alice, id, [...FINAL, 'awaiting_approval']);
+    if (state.status === 'awaiting_approval') {
+      await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/approvals`, headers: { authorization: `Bearer ${keys.erin}` }, payload: { decision: 'approve', actionDigest: state.approval!.actionDigest } });
+      state = await waitForStatus(h.app, keys.alice, id, [...FINAL]);
+    }
+    h.systems.faults.configure({});
+    expect(state.status).toBe('failed');
+    const steps = await stepsOf(id);
+    expect(ofKind(steps, 'tool').map((t) => [t.tool, t.outcome])).toEqual([['changePlan', 'completed'], ['rerateBilling', 'failed']]);
+    expect(ofKind(steps, 'tool')[1]).toMatchObject({ idempotencyKey: `${id}/rerate`, failure: { type: 'ToolRejected' } });
+    expect(ofKind(steps, 'compensation')).toEqual([expect.objectContaining({ tool: 'revertPlanChange', stepId: 'revert-plan', outcome: 'completed', idempotencyKey: `${id}/revert-plan` })]);
+    const kinds = steps.map((s) => s.kind);
+    expect(kinds.lastIndexOf('tool')).toBeLessThan(kinds.indexOf('compensation'));
+    expectDecisionMatches(steps, state);
+  });
+
   test('pages: limit and cursor walk the same steps as one page', async () => {
     const { id } = (await submit(h.app, keys.alice, { text: 'ACC-1002 disputes INV-2001, refund Rs 100' })).json();
     await waitForStatus(h.app, keys.alice, id, [...FINAL]);
@@ -193,5 +216,29 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(badCursor.json().error.code).toBe('invalid_cursor');
     expect((await auditOf(id, keys.bob, '?limit=0')).statusCode).toBe(400);
     expect((await auditOf('not-an-id')).statusCode).toBe(400);
+  });
+
+  test('npm run audit:export writes the history JSON and a readable summary, and says where', async () => {
+    const text = 'Account ACC-1001, invoice INV-2001: the installation line Rs 300 was wrong, credit 300. Export-marker-3390';
+    const { id } = (await submit(h.app, keys.alice, { text })).json();
+    await waitForStatus(h.app, keys.alice, id, [...FINAL]);
+    const outDir = fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR ?? '/tmp', 'audit-export-'));
+    const run = (args: string[]) =>
+      promisify(execFile)(path.resolve(__dirname, '../../node_modules/.bin/tsx'), [path.resolve(__dirname, '../../scripts/audit-export.ts'), ...args], {
+        env: { ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, LOG_LEVEL: 'silent' },
+      });
+    const { stdout } = await run([id, outDir]);
+    const historyFile = path.join(outDir, `${id}.history.json`);
+    const summaryFile = path.join(outDir, `${id}.audit.md`);
+    expect(stdout).toContain(historyFile);
+    expect(stdout).toContain(summaryFile);
+    const history = JSON.parse(fs.readFileSync(historyFile, 'utf8')) as { events: { eventType: string }[] };
+    expect(history.events[0]!.eventType).toMatch(/WORKFLOW_EXECUTION_STARTED/);
+    const summary = fs.readFileSync(summaryFile, 'utf8');
+    expect(summary).toContain(`# Audit of problem ${id}`);
+    expect(summary).toMatch(/Rule `BD-\d+` of `billing_dispute`/);
+    expect(summary).toContain('`lookUpInvoice`');
+    expect(summary).not.toContain('Export-marker-3390');
+    await expect(run(['prb_01JZZZZZZZZZZZZZZZZZZZZZZZ', outDir])).rejects.toMatchObject({ code: 3 });
   });
 });
