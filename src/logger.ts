@@ -1,22 +1,52 @@
 import pino from 'pino';
 
-/** Paths never written to logs: user text, entities, credentials. */
+/**
+ * Paths never written to logs: the user's text (submissions, clarifications, activity inputs),
+ * extracted entities and claims (treated as personal data as a whole), API keys, and
+ * authorization headers and cookies, at the top level and one level down (`*.`), plus the
+ * places fastify and the Temporal SDK put them.
+ */
 export const REDACT_PATHS = [
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.headers["x-api-key"]',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+  'authorization',
+  '*.authorization',
   'text',
   '*.text',
+  'texts',
+  '*.texts',
+  'comment',
+  '*.comment',
   'entities',
   '*.entities',
   'claims',
   '*.claims',
   'apiKey',
   '*.apiKey',
+  'key',
+  '*.key',
+  'OPENAI_API_KEY',
+  'TEMPORAL_API_KEY',
+  'API_KEYS',
+  'PAYLOAD_ENCRYPTION_KEYS',
 ];
 
+/** Options of a process logger; `destination` is for tests (default stdout). */
+export interface LoggerOptions {
+  level: string;
+  name: string;
+  destination?: pino.DestinationStream;
+}
+
 /** The process logger: pino JSON with redaction of personal data and secrets. */
-export function createLogger(options: { level: string; name: string }) {
-  return pino({ name: options.name, level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+export function createLogger(options: LoggerOptions) {
+  const settings = { name: options.name, level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 /** Logger type used across the code base. */
 export type Logger = ReturnType<typeof createLogger>;
