@@ -28,7 +28,9 @@ const stepsOf = async (id: string): Promise<AuditStep[]> => {
   expect(res.statusCode).toBe(200);
   return (res.json() as AuditBody).steps;
 };
-const ofKind = <K extends AuditStep['kind']>(steps: AuditStep[], kind: K) => steps.filter((s): s is Extract<AuditStep, { kind: K }> => s.kind === kind);
+/** The step type(s) whose kind can be K (tool and compensation steps share one type). */
+type StepOf<K extends AuditStep['kind']> = AuditStep extends infer S ? (S extends { kind: infer SK } ? (K extends SK ? S : never) : never) : never;
+const ofKind = <K extends AuditStep['kind']>(steps: AuditStep[], kind: K) => steps.filter((s): s is StepOf<K> => s.kind === kind);
 const statuses = (steps: AuditStep[]) => ofKind(steps, 'status').map((s) => s.status);
 
 /** The decision step must say what the problem's own record says. */
