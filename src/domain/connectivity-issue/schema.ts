@@ -36,7 +36,8 @@ export const defaultConnectivityPolicy: ConnectivityPolicy = {
 
 /** Active outages for the service at the location (claimed pincode, else the address on record). */
 export const outageLookupSchema = z.object({
-  pincode: z.string(),
+  /** The pincode searched; null when neither a pincode nor an account on record gives one. */
+  pincode: z.string().nullable(),
   items: z.array(z.object({ outageId: z.string(), service: z.string(), pincode: z.string(), status: z.string(), summary: z.string() })),
 });
 /** Outage lookup result. */

@@ -27,7 +27,7 @@ export function networkRoutes(app: FastifyInstance, db: SystemsDb): void {
     let pincode = q.data.pincode;
     if (pincode === undefined) {
       const account = findAccount(db, q.data.accountId!);
-      if (!account) return { items: [] };
+      if (!account) return { pincode: null, items: [] };
       pincode = account.pincode;
     }
     const rows = db.prepare("SELECT id, service, pincode, status, summary FROM outages WHERE service = ? AND pincode = ? AND status = 'active' ORDER BY id").all(q.data.service, pincode) as OutageRow[];
