@@ -84,7 +84,7 @@ export function createDrillClient(apiUrls: string[], runId = randomUUID().slice(
         method,
         headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(25_000),
       });
       count(res.status);
       return { status: res.status, body: (await res.json().catch(() => null)) as unknown };

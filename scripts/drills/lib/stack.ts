@@ -93,8 +93,13 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     ...options.env,
   };
   const stdio = options.verbose ? 'inherit' : (['ignore', 'ignore', 'inherit'] as const);
-  const spawn = (name: string, script: string, extra: Record<string, string> = {}) =>
-    startProcess(name, TSX, [path.join(ROOT, script)], { env: { ...env, ...extra }, cwd: ROOT, stdio: stdio as 'inherit' });
+  // DRILL_LOG_DIR keeps each child's output in <dir>/<name>.log for a post-mortem.
+  const logDir = process.env.DRILL_LOG_DIR;
+  if (logDir) fs.mkdirSync(logDir, { recursive: true });
+  const spawn = (name: string, script: string, extra: Record<string, string> = {}) => {
+    const out = logDir ? fs.openSync(path.join(logDir, `${name}.log`), 'a') : undefined;
+    return startProcess(name, TSX, [path.join(ROOT, script)], { env: { ...env, ...extra }, cwd: ROOT, stdio: (out === undefined ? stdio : ['ignore', out, out]) as 'inherit' });
+  };
 
   const processes: ManagedProcess[] = [spawn('systems', 'src/systems/server.ts')];
   const workers: ManagedProcess[] = [];
