@@ -5,7 +5,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditService } from '../audit/audit-service';
+import type { Tracer } from '@opentelemetry/api';
 import type { ApiKeyEntry } from '../config';
+import { metricsPlugin, type MetricsPluginOptions } from '../observability/metrics-plugin';
+import { requestLoggingPlugin } from '../observability/request-logging';
+import { tracingPlugin } from '../observability/tracing-plugin';
+import { codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { errorHandlerPlugin } from './plugins/error-handler';
@@ -29,6 +34,12 @@ export interface BuildAppOptions {
   close?: () => Promise<void>;
   logger?: Logger | false;
   rateLimitPerMinute?: number;
+  /** `GET /metrics`: the approvals_pending source and extra registries to serve. */
+  metrics?: MetricsPluginOptions;
+  /** OpenTelemetry tracer for request spans (OTEL_EXPORTER); no spans when undefined. */
+  tracer?: Tracer;
+  /** Codec server for the Temporal Web UI (`/codec/encode`, `/codec/decode`); not served when undefined. */
+  codec?: CodecRoutesOptions;
 }
 
 /** Builds the HTTP API (plugins, routes, one error handler); `server.ts` only listens. */
@@ -42,6 +53,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  if (options.tracer) await app.register(tracingPlugin, { tracer: options.tracer });
+  await app.register(requestLoggingPlugin);
+  await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(errorHandlerPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(swagger, {
@@ -65,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes);
   await app.register(problemRoutes);
   await app.register(approvalRoutes);
+  if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });
   return app;
 }

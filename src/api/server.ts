@@ -1,6 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { cachedCount, countPendingApprovals } from '../observability/pending-approvals';
+import { setUpTracing } from '../observability/tracing';
+import { createEncryptionCodec, dataConverterFor } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection';
 import { createAuditService } from '../audit/audit-service';
 import { catalog } from '../domain/registry';
@@ -12,10 +16,25 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'api' });
   const connection = Connection.lazy(connectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const warn = (obj: object, msg: string) => log.warn(obj, msg);
+  const tracing = setUpTracing({ config: config.tracing, serviceName: 'problems-api', warn });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.encryption),
+    ...(tracing ? { interceptors: tracing.clientInterceptors() } : {}),
+  });
+  collectDefaultMetrics();
+  const pendingApprovals = cachedCount(countPendingApprovals(client), config.metrics.pendingApprovalsCacheMs, (err) => warn({ err }, 'approvals_pending: visibility count failed'));
+  const observability = {
+    metrics: { pendingApprovals, extraRegistries: [register] },
+    ...(tracing ? { tracer: tracing.tracer } : {}),
+    codec: { codec: createEncryptionCodec(config.encryption), namespace: config.temporal.namespace, corsOrigins: config.codecServer.corsOrigins },
+  };
   const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability });
+  app.addHook('onClose', async () => tracing?.shutdown());
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.close();

@@ -1,6 +1,10 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Config } from '../config';
+import type { WarnFn } from '../observability/safely';
+import type { Tracing } from '../observability/tracing';
+import { workerInstrumentation } from '../observability/worker-instrumentation';
+import { dataConverterFor } from './codec/data-converter';
 import { connectionOptions } from './connection';
 
 /** Where the workflow code lives; bundled by the worker (or prebuilt for production). */
@@ -13,6 +17,10 @@ export interface CreateWorkerOptions {
   connection?: NativeConnection;
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** OpenTelemetry tracing (OTEL_EXPORTER); activity metrics are recorded either way. */
+  tracing?: Tracing;
+  /** Where instrumentation reports its own (swallowed) failures. */
+  warn?: WarnFn;
 }
 
 /** Explicit bundle, else the prebuilt one of WORKFLOW_BUNDLE_PATH, else bundle the sources at start-up. */
@@ -37,6 +45,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
+    // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
+    dataConverter: dataConverterFor(config.encryption),
+    ...workerInstrumentation(options.tracing, options.warn),
   });
   return { worker, connection };
 }

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { register } from 'prom-client';
+import { cachedCount, countPendingApprovals } from '../../src/observability/pending-approvals';
+import type { Tracing } from '../../src/observability/tracing';
+import { createEncryptionCodec, dataConverterFor } from '../../src/temporal/codec/data-converter';
 import { createAuditService } from '../../src/audit/audit-service';
 import { buildApp } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
@@ -46,6 +50,10 @@ export interface HarnessOptions {
   repairAttempts?: number;
   /** Another Temporal dev server than the shared one (e.g. one with the Web UI). */
   temporalAddress?: string;
+  /** Extra environment for the configuration, e.g. PAYLOAD_ENCRYPTION_KEYS to turn payload encryption on. */
+  env?: Record<string, string>;
+  /** OpenTelemetry tracing for the client and worker (the workflow bundle must include the interceptor module). */
+  tracing?: Tracing;
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
@@ -67,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bundlePath = options.workflowBundlePath ?? process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !bundlePath) throw new Error('integration tests need the jest globalSetup (run them with `npm test`)');
   const taskQueue = `test-${randomUUID()}`;
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
   const catalog = options.catalog ?? defaultCatalog;
 
   const db = openSystemsDb(path.join(process.env.TEST_TMP_DIR ?? '/tmp', `systems-${randomUUID()}.db`));
@@ -85,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       config,
       connection: nativeConnection,
       workflowBundle: { codePath: bundlePath },
+      tracing: options.tracing,
       deps: {
         catalog,
         llm: options.llm ?? createRulesProvider(catalog),
@@ -103,12 +112,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     worker = undefined;
   };
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: dataConverterFor(config.encryption),
+    ...(options.tracing ? { interceptors: options.tracing.clientInterceptors() } : {}),
+  });
+  const observability = {
+    metrics: { pendingApprovals: cachedCount(countPendingApprovals(client), 0, () => undefined), extraRegistries: [register] },
+    codec: { codec: createEncryptionCodec(config.encryption), namespace: 'default', corsOrigins: config.codecServer.corsOrigins },
+    ...(options.tracing ? { tracer: options.tracing.tracer } : {}),
+  };
   const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000 });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {
