@@ -171,7 +171,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   const finish = async (status: ProblemStatus, outcome: Record<string, unknown> | null): Promise<ProblemState> => {
     state.outcome = outcome;
     setStatus(status);
-    await notify({ event: 'completed', problemId: input.problemId, status, reasonCode: state.decision?.reasonCode ?? (outcome?.reasonCode as string | undefined) ?? null });
+    await notify({ event: 'completed', problemId: input.problemId, status, reasonCode: (outcome?.reasonCode as string | undefined) ?? state.decision?.reasonCode ?? null });
     await condition(allHandlersFinished);
     return state;
   };

@@ -77,6 +77,17 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
   return `prb_${out}`;
 }
 
+const approvalCursorSchema = z.object({ t: z.number().int().nonnegative(), id: z.string().max(200) });
+
+/** The approval queue's cursor: the (start time, id) of the last item of the previous page. */
+function parseApprovalCursor(cursor: string): z.infer<typeof approvalCursorSchema> {
+  try {
+    return approvalCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
+  }
+}
+
 /** Maps a rejected update onto the API's error. */
 function updateError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type) {
@@ -232,11 +243,36 @@ export function createProblemService(options: ProblemServiceOptions) {
       );
     },
 
-    /** Problems awaiting approval, oldest first, each with the exact action it would execute. */
+    /**
+     * Problems awaiting approval on this task queue, oldest first, each with the exact action it
+     * would execute. Visibility on SQL stores cannot ORDER BY, so the page is chosen by keyset:
+     * the ids started at or after the cursor are read (ids and start times only), sorted by
+     * (start time, id), and only the page's workflows are queried for their pending action.
+     */
     async pendingApprovals(limit: number, cursor: string | undefined) {
-      const { executions, nextCursor } = await listRaw(`WorkflowType = 'problemWorkflow' AND ${sa.status.name} = 'awaiting_approval'`, limit, cursor);
+      const after = cursor === undefined ? undefined : parseApprovalCursor(cursor);
+      const clauses = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`];
+      if (after) clauses.push(`StartTime >= '${new Date(after.t).toISOString()}'`);
+      const candidates: { id: string; t: number }[] = [];
+      let token: Uint8Array | undefined;
+      do {
+        const res = await withDeadline(() =>
+          client.workflowService.listWorkflowExecutions({ namespace, query: clauses.join(' AND '), pageSize: 1000, nextPageToken: token }),
+        );
+        for (const e of res.executions) {
+          const t = e.startTime?.seconds ? Number(e.startTime.seconds) * 1000 + Math.floor((e.startTime.nanos ?? 0) / 1e6) : 0;
+          candidates.push({ id: e.execution?.workflowId ?? '', t });
+        }
+        token = res.nextPageToken && res.nextPageToken.length > 0 ? res.nextPageToken : undefined;
+      } while (token);
+      const ordered = candidates
+        .filter((c) => !after || c.t > after.t || (c.t === after.t && c.id > after.id))
+        .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const page = ordered.slice(0, limit);
+      const last = page.at(-1);
+      const nextCursor = ordered.length > limit && last ? Buffer.from(JSON.stringify(last)).toString('base64url') : null;
       const states = await Promise.all(
-        executions.map((e) => withDeadline(() => client.workflow.getHandle(e.execution?.workflowId ?? '').query(getProblemQuery)).catch(() => null)),
+        page.map((c) => withDeadline(() => client.workflow.getHandle(c.id).query(getProblemQuery)).catch(() => null)),
       );
       const items = states
         .filter((s): s is ProblemState & { approval: NonNullable<ProblemState['approval']> } => s !== null && s.status === 'awaiting_approval' && s.approval !== null)
@@ -252,8 +288,8 @@ export function createProblemService(options: ProblemServiceOptions) {
           requestedAt: s.approval.requestedAt,
           escalateAt: s.approval.escalateAt,
           expiresAt: s.approval.expiresAt,
-        }))
-        .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+          escalated: s.approval.escalated,
+        }));
       return { items, nextCursor };
     },
 

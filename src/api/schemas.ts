@@ -122,8 +122,9 @@ export const pendingApproval = z.object({
   approvals: z.array(approvalRecord),
   submittedBy: z.string(),
   requestedAt: z.string(),
-  escalateAt: z.string(),
-  expiresAt: z.string(),
+  escalateAt: z.string().describe('When the request escalates to the escalation group (time left = escalateAt - now)'),
+  expiresAt: z.string().describe('When the request is auto-rejected with approval_timeout'),
+  escalated: z.boolean().describe('True once escalated: members of the escalation group may approve too'),
 });
 
 export const pendingApprovalsResponse = z.object({ items: z.array(pendingApproval), nextCursor: z.string().nullable() });
