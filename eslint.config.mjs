@@ -17,7 +17,7 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'console/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'console/dist/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,6 +13,7 @@ import { tracingPlugin } from '../observability/tracing-plugin';
 import { codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
+import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { problemsPlugin } from './plugins/problems';
 import type { ProblemService } from './problem-service';
@@ -40,6 +41,8 @@ export interface BuildAppOptions {
   tracer?: Tracer;
   /** Codec server for the Temporal Web UI (`/codec/encode`, `/codec/decode`); not served when undefined. */
   codec?: CodecRoutesOptions;
+  /** The web console under `/console` (built files folder, Temporal Web UI link). */
+  console?: ConsolePluginOptions;
 }
 
 /** Builds the HTTP API (plugins, routes, one error handler); `server.ts` only listens. */
@@ -81,5 +84,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(approvalRoutes);
   if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });
+  await app.register(consolePlugin, { ...options.console, prefix: '/console' });
   return app;
 }

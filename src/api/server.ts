@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   };
   const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
