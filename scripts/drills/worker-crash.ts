@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       const done = (await readLedger(stack.systemsUrl)).length;
       kills.push(`#${k + 1} at +${((Date.now() - started) / 1000).toFixed(1)} s, ${done}/${expectedCredits} credits done`);
       await new Promise((r) => setTimeout(r, 500 + random() * 1500));
-      stack.startWorker();
+      await stack.startWorker();
     }
     const ids = await submitting;
     await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });

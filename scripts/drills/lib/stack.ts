@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../lib/processes';
@@ -26,17 +27,23 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Inherit child output (debugging). */
   verbose?: boolean;
+  /** Use this Temporal server (and a task queue of its own) instead of starting a dev server. */
+  temporalAddress?: string;
+  /** A prebuilt workflow bundle; bundled into the temp dir when absent. */
+  bundlePath?: string;
 }
 
 /** A running drill stack. */
 export interface DrillStack {
   dir: string;
-  server: DevServer;
+  /** The dev server started for this stack (undefined with `temporalAddress`). */
+  server: DevServer | undefined;
+  taskQueue: string;
   apiUrls: string[];
   systemsUrl: string;
   workers: ManagedProcess[];
   /** Starts one more worker process; resolves once it is spawned. */
-  startWorker(): ManagedProcess;
+  startWorker(): Promise<ManagedProcess>;
   /** Stops the dev server (SIGTERM, or SIGKILL with `crash`) and keeps its SQLite file. */
   stopServer(crash?: boolean): Promise<void>;
   /** Starts the dev server again on the same port and SQLite file. */
@@ -48,18 +55,29 @@ export interface DrillStack {
 
 const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
 
-/** RSS (KiB) of every process in the group led by `pid`, from /proc. */
-export function groupRssKiB(pid: number | undefined): number {
-  if (!pid) return 0;
-  let total = 0;
+/** Process ids of the group led by `pgid` (a child started by `startProcess` and its children), from /proc. */
+export function groupPids(pgid: number | undefined): number[] {
+  if (!pgid) return [];
+  const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pid) continue; // field 5 of stat: process group id
-      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      if (Number(fields[2]) === pgid) pids.push(Number(entry)); // field 5 of stat: process group id
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** RSS (KiB) of every process in the group led by `pgid`, from /proc. */
+export function groupRssKiB(pgid: number | undefined): number {
+  let total = 0;
+  for (const pid of groupPids(pgid)) {
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
       // the process ended while we looked
     }
@@ -67,23 +85,41 @@ export function groupRssKiB(pid: number | undefined): number {
   return total;
 }
 
+/** Waits until `count` distinct workers poll the task queue for workflow tasks. */
+export async function waitForPollers(address: string, taskQueue: string, count: number, timeoutMs = 120_000): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await waitFor(`${count} workers polling ${taskQueue}`, async () => {
+      const res = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+      return new Set((res.pollers ?? []).map((p) => p.identity)).size >= count;
+    }, timeoutMs, 300);
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Starts a drill stack on free loopback ports. */
 export async function startStack(options: StackOptions = {}): Promise<DrillStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-'));
   options.seed?.(path.join(dir, 'systems.db'));
-  const bundlePath = path.join(dir, 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundleLogger });
-  fs.writeFileSync(bundlePath, code);
+  let bundlePath = options.bundlePath;
+  if (!bundlePath) {
+    bundlePath = path.join(dir, 'workflow-bundle.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundleLogger });
+    fs.writeFileSync(bundlePath, code);
+  }
 
   const dbFile = path.join(dir, 'temporal.db');
-  let server = await startDevServer({ dbFile, headless: true });
-  const port = server.port;
+  let server = options.temporalAddress ? undefined : await startDevServer({ dbFile, headless: true });
+  const port = server?.port;
+  const taskQueue = options.temporalAddress ? `drill-${path.basename(dir)}` : 'problems';
   const systemsPort = await freePort();
   const systemsUrl = `http://127.0.0.1:${systemsPort}`;
   const env = {
     ...process.env,
     NODE_ENV: 'development',
-    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_ADDRESS: options.temporalAddress ?? server!.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: dir,
     SYSTEMS_PORT: String(systemsPort),
     SYSTEMS_URL: systemsUrl,
@@ -105,12 +141,14 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   const workers: ManagedProcess[] = [];
   const apis: ManagedProcess[] = [];
   const apiUrls: string[] = [];
-  const startWorker = () => {
-    const worker = spawn(`worker-${workers.length + 1}`, 'src/temporal/worker-main.ts');
+  // Each worker process gets metrics ports of its own (several share one host here).
+  const metricsPorts = async () => ({ WORKER_METRICS_PORT: String(await freePort()), WORKER_APP_METRICS_PORT: String(await freePort()) });
+  const startWorker = async () => {
+    const worker = spawn(`worker-${workers.length + 1}`, 'src/temporal/worker-main.ts', await metricsPorts());
     workers.push(worker);
     return worker;
   };
-  for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
+  for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
   for (let i = 0; i < (options.apis ?? 1); i++) {
     const apiPort = await freePort();
     apis.push(spawn(`api-${i + 1}`, 'src/api/server.ts', { PORT: String(apiPort) }));
@@ -121,15 +159,18 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     get server() {
       return server;
     },
+    taskQueue,
     apiUrls,
     systemsUrl,
     workers,
     startWorker,
     async stopServer(crash = false) {
+      if (!server) throw new Error('this stack does not own its Temporal server');
       if (crash) await server.process.kill();
       else await server.stop();
     },
     async startServer() {
+      if (!port) throw new Error('this stack does not own its Temporal server');
       server = await startDevServer({ dbFile, port, headless: true });
     },
     rss(role) {
@@ -138,13 +179,16 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     },
     async stop() {
       for (const p of [...apis, ...workers, ...processes].reverse()) await p.stop(5000);
-      await server.stop();
+      await server?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
     await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
     for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
+    await waitForPollers(options.temporalAddress ?? server!.address, taskQueue, workers.length);
+    const dead = [...workers, ...processes].filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (dead.length) throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up`);
   } catch (err) {
     await stack.stop();
     throw err;
