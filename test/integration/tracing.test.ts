@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { OTEL_WORKFLOW_INTERCEPTOR_MODULE, setUpTracing, type Tracing } from '../../src/observability/tracing';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+
+/** Records spans, or fails every export (a collector that is down) when `broken`. */
+class SwitchableExporter implements SpanExporter {
+  broken = false;
+  readonly memory = new InMemorySpanExporter();
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    if (this.broken) throw new Error('collector unreachable');
+    this.memory.export(spans, done);
+  }
+  async shutdown(): Promise<void> {
+    await this.memory.shutdown();
+  }
+}
+
+let h: Harness;
+let tracing: Tracing;
+const exporter = new SwitchableExporter();
+
+beforeAll(async () => {
+  // Workflow spans need the interceptor module inside the bundle (the shared test bundle has none).
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTOR_MODULE], logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundlePath = path.join(process.env.TEST_TMP_DIR ?? '/tmp', `workflow-bundle-otel-${process.pid}.js`);
+  fs.writeFileSync(bundlePath, code);
+  tracing = setUpTracing({ config: loadConfig({}).tracing, serviceName: 'problems-test', exporter })!;
+  h = await startHarness({ workflowBundlePath: bundlePath, tracing });
+});
+afterAll(async () => {
+  await h?.stop();
+  await tracing?.shutdown();
+});
+
+const TEXT = 'I was charged twice for MOB-299 on invoice INV-2002, account ACC-1002. Please refund Rs 299.';
+
+describe('OpenTelemetry tracing API -> client -> workflow -> activities', () => {
+  test('one trace links the HTTP request, the workflow start, the workflow run and its activities', async () => {
+    const res = await submit(h.app, keys.alice, { text: TEXT }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    expect(res.statusCode).toBe(202);
+    await waitForStatus(h.app, keys.alice, res.json().id, ['completed']);
+    await tracing.spanProcessor.forceFlush();
+    const spans = exporter.memory.getFinishedSpans().filter((s) => s.spanContext().traceId === '4bf92f3577b34da6a3ce929d0e0e4736');
+    const names = spans.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['POST /v1/problems', 'StartWorkflow:problemWorkflow', 'RunWorkflow:problemWorkflow', 'RunActivity:extractProblem', 'RunActivity:notify']));
+    const http = spans.find((s) => s.name === 'POST /v1/problems')!;
+    expect(http.attributes).toMatchObject({ 'http.route': '/v1/problems', 'http.response.status_code': 202 });
+    expect(http.parentSpanId).toBe('00f067aa0ba902b7'); // continues the caller's traceparent
+    const start = spans.find((s) => s.name === 'StartWorkflow:problemWorkflow')!;
+    expect(start.parentSpanId).toBe(http.spanContext().spanId);
+    // Spans carry no customer text.
+    expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('MOB-299');
+  });
+
+  test('a broken exporter loses spans, never a request or a workflow', async () => {
+    exporter.broken = true;
+    try {
+      const res = await submit(h.app, keys.alice, { text: TEXT });
+      expect(res.statusCode).toBe(202);
+      const done = await waitForStatus(h.app, keys.alice, res.json().id, ['completed', 'failed', 'rejected']);
+      expect(done.status).toBe('completed');
+      // The export did fail (an explicit flush reports it); nothing else noticed.
+      await expect(tracing.spanProcessor.forceFlush()).rejects.toThrow('collector unreachable');
+    } finally {
+      exporter.broken = false;
+    }
+  });
+});
