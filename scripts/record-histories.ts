@@ -4,8 +4,9 @@
  * The replay suite (test/integration/replay.test.ts) replays them against the current code.
  *
  * Billing disputes have hand-written paths (auto credit, one and two approvals, approval
- * rejected and expired, rule rejection, clarification). Any other registered type is driven
- * through its samples: approvals are given by approvers until the action runs.
+ * rejected and expired, rule rejection, clarification), plan changes a compensated saga. Every
+ * other registered type is also driven through its samples: approvers approve until the action
+ * runs; a sample that asks for clarification is recorded while it waits.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { PolicyFile } from '../src/domain/policy';
+import type { FaultSettings } from '../src/systems/faults';
 import { problemTypes } from '../src/domain/registry';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 import type { ProblemState, ProblemStatus } from '../workflows/state';
@@ -34,9 +36,11 @@ interface Scenario {
   moves: Move[];
   /** Which harness: `short` has approval timers of a second, so the expiry path is recorded. */
   harness?: 'default' | 'short';
+  /** Faults injected into the demo systems while this path runs (e.g. to force a compensation). */
+  faults?: FaultSettings;
 }
 
-const billingScenarios: Scenario[] = [
+const scenarios: Scenario[] = [
   { type: 'billing_dispute', path: 'auto-credit', text: 'I was charged twice for MOB-299 on invoice INV-2002, account ACC-1002. Please refund Rs 299.', moves: [] },
   { type: 'billing_dispute', path: 'rejected-invoice-not-found', text: 'ACC-1001 INV-9999 refund Rs 100', moves: [] },
   { type: 'billing_dispute', path: 'one-approval', text: 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.', moves: [{ approve: keys.bob }] },
@@ -44,14 +48,37 @@ const billingScenarios: Scenario[] = [
   { type: 'billing_dispute', path: 'two-approvals', text: 'ACC-1001 INV-2001 installation charge Rs 1500 was never done, please refund 1500 rupees', moves: [{ approve: keys.bob }, { approve: keys.carol }] },
   { type: 'billing_dispute', path: 'clarification', text: 'I was charged twice for my fiber plan in October', moves: [{ clarify: 'Account ACC-1002, invoice INV-2002, amount Rs 299' }] },
   { type: 'billing_dispute', path: 'approval-expired', text: 'ACC-1001 INV-2001: please credit Rs 999 for the fiber plan.', moves: [{ wait: true }], harness: 'short' },
+  {
+    type: 'plan_change',
+    path: 'compensated',
+    text: 'Please upgrade account ACC-1001 from FIBER-100 to FIBER-300.',
+    moves: APPROVERS.map((k) => ({ approve: k })),
+    faults: { failNext: [{ method: 'POST', pathPrefix: '/rating/rerates', status: 422, count: 1 }] },
+  },
 ];
 
-/** Billing thresholds lowered so that a seeded invoice line needs two approvals. */
+/** Types whose every path is hand-written above; the others also run their samples. */
+const FULLY_SCRIPTED = new Set(['billing_dispute']);
+
+/**
+ * Billing thresholds lowered so that a seeded invoice line needs two approvals; a policy "day"
+ * of 100 ms where a type has one, so follow-up timers (e.g. revoking access) fire while recording.
+ */
 const policy: PolicyFile = {
   version: 'histories-2026-11',
-  types: { billing_dispute: { autoCreditMax: 500, singleApprovalMax: 1000, creditMax: 100_000, currency: 'INR' } },
+  types: {
+    ...Object.fromEntries(
+      problemTypes
+        .filter((t) => typeof t.defaultPolicy === 'object' && t.defaultPolicy !== null && 'dayMs' in t.defaultPolicy)
+        .map((t) => [t.name, { ...(t.defaultPolicy as Record<string, unknown>), dayMs: 100 }]),
+    ),
+    billing_dispute: { autoCreditMax: 500, singleApprovalMax: 1000, creditMax: 100_000, currency: 'INR' },
+  },
 };
 const shortPolicy: PolicyFile = { ...policy, approvalTiming: { remindAfterMs: 300, escalateAfterMs: 600, expireAfterMs: 900, escalationGroup: 'admins' } };
+
+const withTimeout = <T>(work: Promise<T>, ms: number) =>
+  Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms).unref())]);
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -65,7 +92,9 @@ async function run(h: Harness, scenario: Scenario): Promise<{ id: string; state:
     const state = await waitForStatus(h.app, keys.dave, id, SETTLED, 30_000);
     if (FINAL.includes(state.status)) return { id, state };
     const move = moves.shift();
-    if (!move) return { id, state };
+    // A path ends where its next move does not fit (e.g. a sample that asks for clarification).
+    const fits = move && ('clarify' in move ? state.status === 'needs_clarification' : state.status === 'awaiting_approval');
+    if (!move || !fits) return { id, state };
     if ('wait' in move) {
       await waitForStatus(h.app, keys.dave, id, FINAL, 30_000);
       continue;
@@ -85,7 +114,7 @@ async function run(h: Harness, scenario: Scenario): Promise<{ id: string; state:
 /** Paths for a type without hand-written ones: each sample, approved by approvers in turn. */
 function sampleScenarios(): Scenario[] {
   return problemTypes
-    .filter((t) => !billingScenarios.some((s) => s.type === t.name))
+    .filter((t) => !FULLY_SCRIPTED.has(t.name))
     .flatMap((t) => t.samples.map((text, i) => ({ type: t.name, path: `sample-${i + 1}`, text, moves: APPROVERS.map((k) => ({ approve: k })) })));
 }
 
@@ -104,9 +133,13 @@ async function main(): Promise<void> {
     fs.mkdirSync(OUT_DIR, { recursive: true });
     for (const f of fs.readdirSync(OUT_DIR).filter((n) => n.endsWith('.json'))) fs.rmSync(path.join(OUT_DIR, f));
     const written = new Set<string>();
-    for (const scenario of [...billingScenarios, ...sampleScenarios()]) {
+    for (const scenario of [...scenarios, ...sampleScenarios()]) {
       const h = byKind[scenario.harness ?? 'default'];
+      h.systems.faults.configure(scenario.faults ?? {});
       const { id, state } = await run(h, scenario);
+      h.systems.faults.configure({});
+      // A final status is shown before the workflow closes (and a follow-up may still be due): wait for its result.
+      if (FINAL.includes(state.status)) await withTimeout(h.client.workflow.getHandle(id).result(), 30_000);
       // Sample paths are named by where they ended, so a reader sees which branch each file covers.
       const reason = (state.outcome?.reasonCode as string | undefined) ?? state.decision?.reasonCode ?? state.clarification?.reasonCode ?? '';
       let name = scenario.path.startsWith('sample-') ? slug(`${state.status}-${reason}`) : scenario.path;
