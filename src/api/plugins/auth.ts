@@ -47,6 +47,11 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeyEn
   app.addHook('onRequest', async (req) => {
     req.principal = authenticate(req);
   });
+  // Every /v1 route needs a key: refuse before validation, so callers without a valid key learn
+  // nothing about request shapes (400s). Runs after rate limiting, which counts them by IP.
+  app.addHook('preValidation', async (req) => {
+    if (!req.principal && req.url.startsWith('/v1/')) throw new ApiError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
+  });
   app.decorate('requireRole', (...roles: Role[]): preHandlerAsyncHookHandler => async (req) => {
     if (!req.principal) throw new ApiError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
     if (!roles.some((r) => req.principal!.roles.includes(r))) throw new ApiError(403, 'forbidden', `this route needs one of the roles: ${roles.join(', ')}`);
