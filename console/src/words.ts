@@ -96,9 +96,9 @@ export function errorWords(code: string): string | null {
   return ERROR_WORDS[code] ?? null;
 }
 
-/** A problem type or action name in words (`billing_dispute` → "billing dispute"). */
+/** A problem type, action or field name in words (`billing_dispute`, `creditId` → "billing dispute", "credit id"). */
 export function nameWords(name: string | null | undefined): string {
-  return name ? humanize(name) : 'not known yet';
+  return name ? humanize(name).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'not known yet';
 }
 
 /** A role list in words. */

@@ -8,7 +8,7 @@ import { FINAL_STATUSES, type PendingApproval, type Problem } from '../types';
 import { useNow, usePoll } from '../use-poll';
 import { durationWords, nameWords, timeWords } from '../words';
 
-const REFRESH_MS = 10_000;
+const REFRESH_MS = 5000;
 
 /** A decision this approver just took, kept on screen with its live result. */
 interface Decided {
@@ -68,6 +68,7 @@ function ApprovalCard({ item, now, decided, onDecided, onStale }: CardProps) {
   const { api } = useSession();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const [last, setLast] = useState<'approve' | 'reject'>('approve');
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   // A ref, not state: a double click lands before a re-render could disable the button.
   const inFlight = useRef(false);
@@ -78,6 +79,7 @@ function ApprovalCard({ item, now, decided, onDecided, onStale }: CardProps) {
     if (inFlight.current) return;
     inFlight.current = true;
     setBusy(decision);
+    setLast(decision);
     setFailure(null);
     try {
       const trimmed = comment.trim();
@@ -114,7 +116,7 @@ function ApprovalCard({ item, now, decided, onDecided, onStale }: CardProps) {
         <form onSubmit={(e) => e.preventDefault()}>
           <label for={`comment-${item.problemId}`}>Comment (optional)</label>
           <textarea id={`comment-${item.problemId}`} rows={2} maxLength={1000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-          {failure && <FailureNotice failure={failure} doing={busy === 'reject' ? 'Rejecting' : 'Deciding'} />}
+          {failure && <FailureNotice failure={failure} doing={last === 'reject' ? 'Rejecting' : 'Approving'} />}
           <div class="row">
             <button type="button" class="approve" disabled={busy !== null} onClick={() => void decide('approve')}>
               {busy === 'approve' ? 'Approving…' : 'Approve'}
