@@ -1,21 +1,27 @@
 import type { WorkerOptions } from '@temporalio/worker';
+import type { Logger } from '../logger';
+import { loggingActivityInterceptors } from './activity-logging';
 import { metricsActivityInterceptors } from './metrics-interceptor';
-import type { WarnFn } from './safely';
 import type { Tracing } from './tracing';
 import { workerMetrics } from './worker-metrics';
 
 /**
  * Interceptors and sinks of a worker: activity metrics always (prom-client's default registry),
+ * a log line per activity attempt with its workflow id when a logger is given,
  * OpenTelemetry activity and workflow spans when tracing is on. Workflow spans need the
  * interceptor module inside the workflow bundle: workers that bundle at start-up get it here;
  * a prebuilt bundle must be built with `workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTOR_MODULE]`.
  */
-export function workerInstrumentation(tracing: Tracing | undefined, warn?: WarnFn): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
-  const metrics = metricsActivityInterceptors(workerMetrics(), warn);
-  if (!tracing) return { interceptors: { activity: [metrics] } };
+export function workerInstrumentation(tracing: Tracing | undefined, log?: Logger): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+  const own = [
+    metricsActivityInterceptors(workerMetrics(), log ? (obj, msg) => log.warn(obj, msg) : undefined),
+    ...(log ? [loggingActivityInterceptors(log)] : []),
+  ];
+  if (!tracing) return { interceptors: { activity: own } };
   const traced = tracing.workerOptions();
   return {
-    interceptors: { ...traced.interceptors, activity: [...(traced.interceptors?.activity ?? []), metrics] },
+    // Tracing first, so the log and metrics interceptors run inside the activity's span.
+    interceptors: { ...traced.interceptors, activity: [...(traced.interceptors?.activity ?? []), ...own] },
     sinks: traced.sinks,
   };
 }

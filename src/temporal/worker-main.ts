@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const metricsServer = workerAppPort ? await startMetricsServer({ host: workerHost, port: workerAppPort, registries: [register] }) : undefined;
   const warn = (obj: object, msg: string) => log.warn(obj, msg);
   const tracing = setUpTracing({ config: config.tracing, serviceName: 'problems-worker', warn });
-  const { worker, connection } = await createWorker({ config, deps: activityDepsFromConfig(config, log), tracing, warn });
+  const { worker, connection } = await createWorker({ config, deps: activityDepsFromConfig(config, log), tracing, log });
   log.info({
     taskQueue: config.temporal.taskQueue,
     address: config.temporal.address,

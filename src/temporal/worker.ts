@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import type { Config } from '../config';
-import type { WarnFn } from '../observability/safely';
+import type { Logger } from '../logger';
 import type { Tracing } from '../observability/tracing';
 import { workerInstrumentation } from '../observability/worker-instrumentation';
 import { dataConverterFor } from './codec/data-converter';
@@ -19,8 +19,8 @@ export interface CreateWorkerOptions {
   identity?: string;
   /** OpenTelemetry tracing (OTEL_EXPORTER); activity metrics are recorded either way. */
   tracing?: Tracing;
-  /** Where instrumentation reports its own (swallowed) failures. */
-  warn?: WarnFn;
+  /** Logs a line per activity attempt (with its workflow id) and instrumentation failures. */
+  log?: Logger;
 }
 
 /** Explicit bundle, else the prebuilt one of WORKFLOW_BUNDLE_PATH, else bundle the sources at start-up. */
@@ -47,7 +47,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     ...(options.identity ? { identity: options.identity } : {}),
     // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
     dataConverter: dataConverterFor(config.encryption),
-    ...workerInstrumentation(options.tracing, options.warn),
+    ...workerInstrumentation(options.tracing, options.log),
   });
   return { worker, connection };
 }
