@@ -302,7 +302,16 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     state.outcome = outcome;
     setStatus('completed');
     await sleep(decision.followUp.afterMs, { summary: decision.followUp.summary });
-    for (const step of decision.followUp.steps) results[step.id] = await runTool(step);
+    for (const step of decision.followUp.steps) {
+      try {
+        results[step.id] = await runTool(step);
+      } catch (err) {
+        // E.g. access that could not be revoked: surfaced as failed, never dropped.
+        const reasonCode = reasonOf(err, 'follow_up_failed').reasonCode;
+        outcome.followUp = { summary: decision.followUp.summary, dueAt, status: 'failed', stepId: step.id, error: reasonCode };
+        return finish('failed', { ...outcome, reasonCode });
+      }
+    }
     outcome.followUp = { summary: decision.followUp.summary, dueAt, status: 'done', doneAt: new Date().toISOString() };
     return finish('completed', outcome);
   }

@@ -73,6 +73,20 @@ describe('access_request end to end on a real Temporal dev server', () => {
     expect(effectsOf(id)).toHaveLength(0);
   });
 
+  test('a revocation the IAM refuses is surfaced as failed, not dropped', async () => {
+    h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/iam/revocations', status: 403, count: 1 }] });
+    try {
+      const { id } = await submitted('Grant EMP-502 editor access to grafana for 1 day');
+      const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
+      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'completed' });
+      const failed = await waitForStatus(h.app, keys.alice, id, ['failed'], 15_000);
+      expect(failed.outcome).toMatchObject({ reasonCode: 'injected_fault', followUp: { status: 'failed', stepId: 'revoke', error: 'injected_fault' } });
+      expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant']);
+    } finally {
+      h.systems.faults.configure({});
+    }
+  });
+
   test.each([
     ['prod-db admin for finance', 'I need admin access to prod-db for EMP-502 for 3 days', 'role_not_allowed_for_department'],
     ['an employee who left', 'grant EMP-503 viewer access to grafana for 1 day', 'employee_not_active'],
