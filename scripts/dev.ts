@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   console.log(`
 Ready.
   API          ${base}
+  Web console  ${base}/console/  (sign in with a key below)
   OpenAPI docs ${base}/docs  (spec: ${base}/openapi.json)
   Temporal UI  http://127.0.0.1:${config.temporal.uiPort}
   Data         ${config.dataDir} (delete it to reset the demo)
