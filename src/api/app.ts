@@ -10,7 +10,7 @@ import type { ApiKeyEntry } from '../config';
 import { metricsPlugin, type MetricsPluginOptions } from '../observability/metrics-plugin';
 import { requestLoggingPlugin } from '../observability/request-logging';
 import { tracingPlugin } from '../observability/tracing-plugin';
-import { codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
+import { codecCookieAuthPlugin, codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
@@ -58,6 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   if (options.tracer) await app.register(tracingPlugin, { tracer: options.tracer });
   await app.register(requestLoggingPlugin);
+  if (options.codec) await app.register(codecCookieAuthPlugin);
   await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(errorHandlerPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });

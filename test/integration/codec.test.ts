@@ -131,6 +131,29 @@ describe('payload encryption on a real dev server', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  test('the Web UI path: an auditor signs in once, then the codec accepts the HttpOnly cookie (only on /codec)', async () => {
+    const login = await h.app.inject({ method: 'GET', url: '/codec/login' });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['content-type']).toMatch(/text\/html/);
+    expect((await h.app.inject({ method: 'POST', url: '/codec/session', headers: { authorization: `Bearer ${keys.alice}` } })).statusCode).toBe(403);
+
+    const session = await h.app.inject({ method: 'POST', url: '/codec/session', headers: { authorization: `Bearer ${keys.bob}` } });
+    expect(session.statusCode).toBe(204);
+    const setCookie = String(session.headers['set-cookie']);
+    expect(setCookie).toMatch(/^codec_key=[^;]+; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=\d+/);
+    const cookie = setCookie.split(';')[0]!;
+
+    const payload = toJson(await startInput(completedId));
+    const viaCookie = await codecCall(h.app, 'decode', [payload], { cookie, origin: 'http://127.0.0.1:8233' });
+    expect(viaCookie.statusCode).toBe(200);
+    expect(viaCookie.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
+    expect(Buffer.from((viaCookie.json().payloads as JsonPayload[])[0]!.data, 'base64').toString()).toContain('Meera');
+    // The cookie authenticates nothing outside /codec.
+    expect((await h.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie } })).statusCode).toBe(401);
+    const submitterCookie = `codec_key=${keys.alice}`;
+    expect((await codecCall(h.app, 'decode', [payload], { cookie: submitterCookie })).statusCode).toBe(403);
+  });
+
   test('wrong key material is a clear error, never garbage: client and codec endpoint', async () => {
     const wrong = { keys: [{ id: 'key-A', key: randomBytes(32) }], currentKeyId: 'key-A' };
     const { app, client } = await appWith(wrong);

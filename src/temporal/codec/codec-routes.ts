@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { ApiError } from '../../api/errors';
 import { PayloadDecryptionError } from './encryption-codec';
@@ -34,10 +35,58 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
+/** Cookie that carries an auditor's API key to the codec routes only (Web UI "include credentials"). */
+export const CODEC_COOKIE = 'codec_key';
+const COOKIE_MAX_AGE_S = 8 * 3600;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * Lets a browser authenticate to `/codec/*` with the `codec_key` cookie instead of a bearer
+ * header (the Temporal Web UI sends cookies when "include cross-origin credentials" is on, but
+ * has no API key to send). Registered before the auth plugin, it turns the cookie into the
+ * bearer header for codec routes only, so authentication stays in one place.
+ */
+export const codecCookieAuthPlugin = fp(async (app: FastifyInstance) => {
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/codec/') || req.headers.authorization) return;
+    const key = cookieValue(req.headers.cookie, CODEC_COOKIE);
+    if (key) req.headers.authorization = `Bearer ${key}`;
+  });
+}, { name: 'codec-cookie-auth' });
+
+/** A page where an auditor pastes an approver/admin key once; the browser then holds it as an HttpOnly cookie for /codec. */
+const LOGIN_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Codec sign-in</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+<h1>Payload codec sign-in</h1>
+<p>Paste an approver or admin API key. It is kept by this browser as an HttpOnly cookie sent only to <code>/codec</code>,
+so the Temporal Web UI (codec endpoint <code>&lt;this origin&gt;/codec</code>, "Include cross-origin credentials" on) can decrypt payloads.</p>
+<form id="f"><input id="k" type="password" size="40" autocomplete="off" placeholder="API key"> <button>Sign in</button></form>
+<p id="r"></p>
+<script>
+document.getElementById('f').onsubmit = async (e) => {
+  e.preventDefault();
+  const res = await fetch('/codec/session', { method: 'POST', headers: { authorization: 'Bearer ' + document.getElementById('k').value } });
+  document.getElementById('r').textContent = res.ok ? 'Signed in: reload the Web UI.' : 'Refused (' + res.status + '): an approver or admin key is required.';
+};
+</script></body></html>`;
+
+function setCodecCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAge: number): void {
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  reply.header('set-cookie', `${CODEC_COOKIE}=${encodeURIComponent(value)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
+}
+
 /**
  * Codec server for the Temporal Web UI and CLI (`--ui-codec-endpoint http://<api>/codec`):
  * `POST /codec/encode` and `POST /codec/decode` in Temporal's JSON payloads format, CORS for the
- * UI's origin, and the API's bearer keys: only approvers and admins (auditors) may decode.
+ * UI's origin, and the API's bearer keys (or the `codec_key` cookie set by `POST /codec/session`,
+ * see `GET /codec/login`): only approvers and admins (auditors) may encode or decode.
  * A payload that cannot be decrypted is a 422 naming the key, never garbage.
  */
 export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, opts) => {
@@ -72,4 +121,15 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
   const routeOptions = { preHandler: app.requireRole('approver', 'admin'), bodyLimit: CODEC_BODY_LIMIT, schema: { hide: true } };
   app.post('/codec/encode', routeOptions, run('encode'));
   app.post('/codec/decode', routeOptions, run('decode'));
+
+  app.get('/codec/login', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE));
+  app.post('/codec/session', { preHandler: app.requireRole('approver', 'admin'), schema: { hide: true } }, async (req, reply) => {
+    const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    setCodecCookie(req, reply, key, COOKIE_MAX_AGE_S);
+    return reply.code(204).send();
+  });
+  app.delete('/codec/session', { schema: { hide: true } }, async (req, reply) => {
+    setCodecCookie(req, reply, '', 0);
+    return reply.code(204).send();
+  });
 };
