@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { keys, ledger, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -17,6 +19,33 @@ async function waitForEffect(id: string, effect: string, timeoutMs = 20_000): Pr
     if (Date.now() > deadline) throw new Error(`${effect} not in the ledger; have ${effectsOf(id).join(', ')}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The production worker entry point as a process of its own (group leader, so SIGKILL takes tsx and node). */
+function spawnWorkerProcess(): { child: ChildProcess; stderr: () => string } {
+  let stderr = '';
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/temporal/worker-main.ts'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      SYSTEMS_URL: h.systems.url,
+      LLM_PROVIDER: 'rules',
+      WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE,
+      DATA_DIR: process.env.TEST_TMP_DIR,
+      WORKER_METRICS_PORT: '0',
+      WORKER_APP_METRICS_PORT: '0',
+    },
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
 }
 
 describe('worker stopped in the middle of a plan-change saga, then restarted', () => {
@@ -61,4 +90,32 @@ describe('worker stopped in the middle of a plan-change saga, then restarted', (
     expect(effectsOf(id)).toEqual(['plan_change change-plan', 'rerate rerate', 'customer_notification notify']);
     expect([rows('plan_changes', 'ACC-1006'), rows('rerates', 'ACC-1006')]).toEqual([1, 1]);
   });
+
+  test('worker process SIGKILLed right after the plan change committed: the next worker finishes, each effect once', async () => {
+    await h.stopWorker();
+    const { child, stderr } = spawnWorkerProcess();
+    const exited = new Promise((r) => child.once('exit', r));
+    let id = '';
+    try {
+      h.systems.faults.configure({ latencyMs: 800 });
+      ({ id } = (await submit(h.app, keys.alice, { text: 'ACC-1004 downgrade to FIBER-100' })).json() as { id: string });
+      await waitForEffect(id, 'plan_change change-plan', 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}; worker stderr: ${stderr()}`);
+      });
+      // No graceful shutdown: the change's completion may never reach Temporal.
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+    const atKill = effectsOf(id);
+    h.systems.faults.configure({});
+    await h.startWorker();
+
+    const done = await waitForStatus(h.app, keys.alice, id, ['completed', 'failed', 'rejected'], 90_000);
+    expect(atKill).not.toContain('customer_notification notify');
+    expect(done).toMatchObject({ status: 'completed', outcome: { steps: [{ status: 'done' }, { status: 'done' }, { status: 'done' }] } });
+    expect(effectsOf(id)).toEqual(['plan_change change-plan', 'rerate rerate', 'customer_notification notify']);
+    expect([rows('plan_changes', 'ACC-1004'), rows('rerates', 'ACC-1004')]).toEqual([1, 1]);
+  }, 150_000);
 });
