@@ -73,6 +73,20 @@ describe('access_request end to end on a real Temporal dev server', () => {
     expect(effectsOf(id)).toHaveLength(0);
   });
 
+  test('a 5xx from IAM on the grant is retried: one grant, then one revocation', async () => {
+    h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/iam/grants', status: 503, count: 1 }] });
+    try {
+      const { id } = await submitted('EMP-501 needs read access on prod-db for 1 day');
+      const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
+      expect((await approve(id, keys.bob, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'completed' });
+      expect(h.systems.faults.current().failNext?.[0]?.count).toBe(0);
+      await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
+      expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant', 'access_revoke']);
+    } finally {
+      h.systems.faults.configure({});
+    }
+  });
+
   test('a revocation the IAM refuses is surfaced as failed, not dropped', async () => {
     h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/iam/revocations', status: 403, count: 1 }] });
     try {
