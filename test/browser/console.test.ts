@@ -282,5 +282,13 @@ test('an expired or revoked key goes back to sign-in with a message', async () =
   await page.getByLabel('API key').fill(keys.alice);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByLabel('Describe the problem').inputValue()).resolves.toBe('half-typed problem');
+
+  // Revoked while the console is open: the API's next 401 sends the user back to sign-in, draft kept.
+  const unauthorized = { error: { code: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>', details: [] } };
+  await page.route((url) => url.pathname === '/v1/problems', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify(unauthorized) }));
+  await page.getByRole('link', { name: 'My problems' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await expect(page.getByRole('status').textContent()).resolves.toContain('no longer accepted');
+  await expect(page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('console.apiKey'))).resolves.toBeNull();
   await page.close();
 });
