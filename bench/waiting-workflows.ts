@@ -1,0 +1,175 @@
+/**
+ * Memory of one worker while many problems wait for approval. Starts N problem workflows
+ * (default 10,000) that each go to `awaiting_approval`, against a local dev server, the demo
+ * systems and ONE worker process whose sticky cache is bounded by WORKER_MAX_CACHED_WORKFLOWS.
+ * Samples the worker's RSS (its whole process tree) while they start and while they wait,
+ * then prints a table plus the history size of a waiting problem.
+ *
+ *   npm run bench:waiting -- [--count 10000] [--cache 500] [--concurrency 40] [--hold-s 60] [--sample-s 10]
+ *
+ * Problems are started through the Temporal client with the same input the API sends, so the
+ * figure is the worker's, not the API's.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer } from '../scripts/lib/dev-server';
+import { freePort, startProcess, waitFor, type ManagedProcess } from '../scripts/lib/processes';
+import { digestOf } from '../src/domain/digest';
+import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import type { ProblemInput } from '../workflows/definitions';
+import { pool } from './lib/stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const TEXT = 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.';
+
+/** Resident set size (bytes) of `pid` and all its descendants, from /proc. */
+function treeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    try {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      total += rss ? Number(rss[1]) * 1024 : 0;
+    } catch {
+      // exited meanwhile
+    }
+    stack.push(...(children.get(p) ?? []));
+  }
+  return total;
+}
+
+interface Sample {
+  atS: number;
+  phase: 'starting' | 'waiting';
+  started: number;
+  awaiting: number;
+  rssMb: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '10000' },
+      cache: { type: 'string', default: '500' },
+      concurrency: { type: 'string', default: '40' },
+      'hold-s': { type: 'string', default: '60' },
+      'sample-s': { type: 'string', default: '10' },
+    },
+  });
+  const count = Number(values.count);
+  const cache = Number(values.cache);
+  const sampleMs = Number(values['sample-s']) * 1000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-waiting-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  const server = await startDevServer({ headless: true, dbFile: path.join(dir, 'temporal.db') });
+  const systemsPort = await freePort();
+  const taskQueue = 'bench-waiting';
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dir,
+    SYSTEMS_PORT: String(systemsPort),
+    SYSTEMS_URL: `http://127.0.0.1:${systemsPort}`,
+    WORKFLOW_BUNDLE_PATH: bundlePath,
+    WORKER_MAX_CACHED_WORKFLOWS: String(cache),
+    WORKER_METRICS_PORT: '0',
+    WORKER_APP_METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
+  const processes: ManagedProcess[] = [];
+  const spawn = (name: string, script: string) => {
+    const p = startProcess(name, TSX, [path.join(ROOT, script)], { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    processes.push(p);
+    return p;
+  };
+  spawn('systems', 'src/systems/server.ts');
+  const worker = spawn('worker', 'src/temporal/worker-main.ts');
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const samples: Sample[] = [];
+  let started = 0;
+  const t0 = Date.now();
+  const awaitingCount = async () =>
+    Number((await client.workflowService.countWorkflowExecutions({ namespace: 'default', query: `TaskQueue = '${taskQueue}' AND ${sa.status.name} = 'awaiting_approval'` })).count ?? 0);
+  const sample = async (phase: Sample['phase']) => {
+    const s = { atS: Math.round((Date.now() - t0) / 1000), phase, started, awaiting: await awaitingCount().catch(() => -1), rssMb: treeRss(worker.child.pid!) / 2 ** 20 };
+    samples.push(s);
+    console.error(`t=${s.atS}s ${phase} started=${s.started} awaiting=${s.awaiting} workerRss=${s.rssMb.toFixed(0)} MB`);
+    return s;
+  };
+  try {
+    await waitFor('systems', async () => (await fetch(`http://127.0.0.1:${systemsPort}/healthz`)).ok, 60_000, 500).catch(() => undefined);
+    await waitFor('worker polling', async () => {
+      const res = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+      return (res.pollers?.length ?? 0) > 0;
+    }, 120_000, 500);
+    await sample('starting');
+    let timer = setInterval(() => void sample('starting'), sampleMs);
+    const runId = Date.now().toString(36);
+    await pool(Array.from({ length: count }, (_, i) => i), Number(values.concurrency), async (i) => {
+      const problemId = `prb_bench${runId}${String(i).padStart(6, '0')}`;
+      const input: ProblemInput = { problemId, text: TEXT, channel: 'api', submittedBy: 'alice', requestDigest: digestOf({ i, runId }) };
+      await client.workflow.start('problemWorkflow', {
+        workflowId: problemId,
+        taskQueue,
+        args: [input],
+        typedSearchAttributes: [{ key: sa.status, value: 'received' }, { key: sa.submittedBy, value: 'alice' }],
+      });
+      started++;
+    });
+    const startedAllS = (Date.now() - t0) / 1000;
+    await waitFor(`${count} problems awaiting approval`, async () => (await awaitingCount()) >= count, 3 * 3_600_000, 2000);
+    const allWaitingS = (Date.now() - t0) / 1000;
+    clearInterval(timer);
+    await sample('waiting');
+    timer = setInterval(() => void sample('waiting'), sampleMs);
+    await new Promise((r) => setTimeout(r, Number(values['hold-s']) * 1000));
+    clearInterval(timer);
+    await sample('waiting');
+
+    const history = await client.workflow.getHandle(`prb_bench${runId}${String(0).padStart(6, '0')}`).fetchHistory();
+    const historyBytes = Buffer.byteLength(JSON.stringify(history));
+    const peak = Math.max(...samples.map((s) => s.rssMb));
+    const waiting = samples.filter((s) => s.phase === 'waiting').map((s) => s.rssMb);
+
+    console.log(`\nWorkflows waiting for approval: ${count} problems, WORKER_MAX_CACHED_WORKFLOWS=${cache}, ${os.cpus().length} CPUs, ${new Date().toISOString()}\n`);
+    console.log('| t (s) | phase | started | awaiting approval | worker RSS (MB) |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const s of samples) console.log(`| ${s.atS} | ${s.phase} | ${s.started} | ${s.awaiting} | ${s.rssMb.toFixed(0)} |`);
+    console.log(`\nall started after ${startedAllS.toFixed(0)} s; all awaiting approval after ${allWaitingS.toFixed(0)} s (${(count / allWaitingS).toFixed(1)} problems/s)`);
+    console.log(`worker RSS: first ${samples[0]!.rssMb.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, while all wait ${Math.min(...waiting).toFixed(0)}..${Math.max(...waiting).toFixed(0)} MB`);
+    console.log(`history of one waiting problem: ${history.events?.length ?? 0} events, ${(historyBytes / 1024).toFixed(1)} KiB (JSON)`);
+  } finally {
+    await connection.close();
+    for (const p of processes.reverse()) await p.stop();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
