@@ -169,6 +169,22 @@ test('a submitter submits a problem, follows it live to completed, and finds it 
   await page.close();
 });
 
+test('when the system asks a question, the clarification box takes the answer and the problem goes on', async () => {
+  const page = await signedIn(keys.alice, 'alice');
+  await submitProblem(page, 'I was charged twice for my fiber plan in October');
+  await statusBadge(page, 'needs_clarification').waitFor({ timeout: STATUS_TIMEOUT });
+  const box = page.locator('section[aria-labelledby="clarify-title"]');
+  expect((await box.textContent())?.length).toBeGreaterThan(40);
+  // (INV-2002 was credited by the previous test; a charge line is credited once.)
+  await box.getByLabel('Your answer').fill('Account ACC-1001, invoice INV-2001, amount Rs 999');
+  await shot(page, 'clarification');
+  await box.getByRole('button', { name: 'Send answer' }).click();
+  await statusBadge(page, 'awaiting_approval').waitFor({ timeout: STATUS_TIMEOUT });
+  expect(await box.count()).toBe(0);
+  await expect(page.locator('section[aria-labelledby="approval-title"]').textContent()).resolves.toContain('₹999.00');
+  await page.close();
+});
+
 test('a ₹999 dispute: alice submits, bob approves with a double click (one request) and both see it complete; the audit shows it', async () => {
   const alice = await signedIn(keys.alice, 'alice');
   const id = await submitProblem(alice, TEXT.oneApproval);
