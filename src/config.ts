@@ -70,6 +70,10 @@ const envSchema = z.object({
   LLM_REPAIR_ATTEMPTS: z.coerce.number().int().min(0).max(3).default(1),
   API_KEYS: jsonArray(apiKeyEntrySchema).optional(),
   POLICY_FILE: z.string().optional(),
+  NOTIFIER: z.enum(['log', 'webhook']).default('log'),
+  NOTIFY_WEBHOOK_URL: z.url().optional(),
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'NOTIFY_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
@@ -131,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.LLM_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  LLM_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
   }
+  if (e.NOTIFIER === 'webhook' && (!e.NOTIFY_WEBHOOK_URL || !e.NOTIFY_WEBHOOK_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  NOTIFIER=webhook needs NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET');
+  }
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS is required when NODE_ENV=production');
   }
@@ -165,6 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     apiKeys: e.API_KEYS ?? DEV_API_KEYS,
     usingDevKeys: !e.API_KEYS,
     policyFile: e.POLICY_FILE,
+    /** Notification sink: a log line per notification (default) or a signed webhook POST. */
+    notifications: e.NOTIFIER === 'webhook'
+      ? { sink: 'webhook' as const, url: e.NOTIFY_WEBHOOK_URL!, secret: e.NOTIFY_WEBHOOK_SECRET!, timeoutMs: e.NOTIFY_WEBHOOK_TIMEOUT_MS }
+      : { sink: 'log' as const },
     /** Payload encryption (codec); undefined, i.e. off, unless PAYLOAD_ENCRYPTION_KEYS is set. */
     encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID),
     codecServer: {

@@ -7,7 +7,8 @@ import { createOpenAiProvider } from '../llm/openai-provider';
 import type { LlmProvider } from '../llm/provider';
 import { createRulesProvider } from '../llm/rules-provider';
 import type { Logger } from '../logger';
-import { createLogNotifier } from '../notifications/notifier';
+import { createLogNotifier, type Notifier } from '../notifications/notifier';
+import { createWebhookNotifier } from '../notifications/webhook-notifier';
 import { createSystemsClient } from '../systems/client';
 
 /** Default per-problem token budget across all extraction calls. */
@@ -25,6 +26,12 @@ export function createLlmProvider(config: Config, catalog: Catalog): LlmProvider
   });
 }
 
+/** The notification sink selected by `NOTIFIER`: log lines by default, or a signed webhook. */
+export function createNotifier(config: Config, log: Logger): Notifier {
+  const n = config.notifications;
+  return n.sink === 'webhook' ? createWebhookNotifier({ url: n.url, secret: n.secret, timeoutMs: n.timeoutMs }) : createLogNotifier(log);
+}
+
 /** Wires the worker's activity dependencies from configuration. */
 export function activityDepsFromConfig(config: Config, log: Logger, catalog: Catalog = defaultCatalog): ActivityDeps {
   const policyFile = config.policyFile ? (JSON.parse(fs.readFileSync(config.policyFile, 'utf8')) as PolicyFile) : undefined;
@@ -33,7 +40,7 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
     llm: createLlmProvider(config, catalog),
     systems: createSystemsClient({ baseUrl: config.systems.url }),
     policy: resolvePolicy(catalog, policyFile),
-    notifier: createLogNotifier(log),
+    notifier: createNotifier(config, log),
     repairAttempts: config.llm.repairAttempts,
     tokenBudget: DEFAULT_TOKEN_BUDGET,
   };
