@@ -52,7 +52,7 @@ export async function extractProblem(deps: ExtractDeps, input: ExtractionInput):
     } catch (err) {
       throw classifyLlmError(err);
     }
-    if (deps.llm.callsModel) usage.calls += 1;
+    usage.calls += answer.usage.calls;
     usage.repairAttempts = attempt;
     usage.model = answer.usage.model;
     usage.promptTokens += answer.usage.promptTokens;

@@ -32,6 +32,15 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A fallback model endpoint, tried in order after the primary fails with a retryable error. */
+const llmFallbackSchema = z.strictObject({
+  baseURL: z.url().optional(),
+  /** Name of the environment variable holding this endpoint's key (keys stay out of JSON config). */
+  apiKeyEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+  model: z.string().min(1),
+  timeoutMs: z.number().int().positive().optional(),
+});
+
 /** One payload encryption key: `{"id","key"}` with the key as base64 of 32 random bytes. */
 const encryptionKeySchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key ids are 1..64 characters of A-Z a-z 0-9 . _ -'),
@@ -68,6 +77,8 @@ const envSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   LLM_STRUCTURED_OUTPUT: z.enum(['json_schema', 'json_object']).default('json_schema'),
   LLM_REPAIR_ATTEMPTS: z.coerce.number().int().min(0).max(3).default(1),
+  LLM_TOKEN_BUDGET: z.coerce.number().int().positive().default(20_000),
+  LLM_FALLBACKS: jsonArray(llmFallbackSchema).optional(),
   API_KEYS: jsonArray(apiKeyEntrySchema).optional(),
   POLICY_FILE: z.string().optional(),
   NOTIFIER: z.enum(['log', 'webhook']).default('log'),
@@ -168,6 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       timeoutMs: e.LLM_TIMEOUT_MS,
       structuredOutput: e.LLM_STRUCTURED_OUTPUT,
       repairAttempts: e.LLM_REPAIR_ATTEMPTS,
+      tokenBudget: e.LLM_TOKEN_BUDGET,
+      /** Fallback endpoints after the primary, in order; each key is read from the variable it names. */
+      fallbacks: (e.LLM_FALLBACKS ?? []).map((f) => ({
+        baseURL: f.baseURL ?? e.OPENAI_BASE_URL,
+        apiKey: f.apiKeyEnv ? env[f.apiKeyEnv] : e.OPENAI_API_KEY,
+        model: f.model,
+        timeoutMs: f.timeoutMs ?? e.LLM_TIMEOUT_MS,
+      })),
     },
     apiKeys: e.API_KEYS ?? DEV_API_KEYS,
     usingDevKeys: !e.API_KEYS,

@@ -1,6 +1,8 @@
 /** Token usage and latency of one model call. */
 export interface CallUsage {
   model: string;
+  /** Model calls this answer cost: 1 for a model, 0 for the offline rules. */
+  calls: number;
   promptTokens: number;
   completionTokens: number;
   latencyMs: number;
@@ -27,7 +29,5 @@ export interface ProviderAnswer {
 export interface LlmProvider {
   readonly name: string;
   readonly model: string;
-  /** False for offline providers: their answers cost no model call or tokens. */
-  readonly callsModel: boolean;
   extract(request: { texts: string[]; repair?: RepairContext; signal?: AbortSignal }): Promise<ProviderAnswer>;
 }

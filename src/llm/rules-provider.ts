@@ -75,7 +75,6 @@ export function createRulesProvider(catalog: Catalog): LlmProvider {
   return {
     name: 'rules',
     model: 'rules-v1',
-    callsModel: false,
     async extract({ texts }): Promise<ProviderAnswer> {
       const started = Date.now();
       const text = texts.join('\n');
@@ -93,7 +92,7 @@ export function createRulesProvider(catalog: Catalog): LlmProvider {
         issueCount: matched.length,
         entities,
       };
-      return { candidate, rawText: JSON.stringify(candidate), usage: { model: 'rules-v1', promptTokens: 0, completionTokens: 0, latencyMs: Date.now() - started } };
+      return { candidate, rawText: JSON.stringify(candidate), usage: { model: 'rules-v1', calls: 0, promptTokens: 0, completionTokens: 0, latencyMs: Date.now() - started } };
     },
   };
 }

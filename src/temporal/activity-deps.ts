@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../../activities';
 import type { Config } from '../config';
 import { resolvePolicy, type PolicyFile } from '../domain/policy';
 import { catalog as defaultCatalog, type Catalog } from '../domain/registry';
+import { createFailoverProvider } from '../llm/failover-provider';
 import { createOpenAiProvider } from '../llm/openai-provider';
 import type { LlmProvider } from '../llm/provider';
 import { createRulesProvider } from '../llm/rules-provider';
@@ -11,19 +12,15 @@ import { createLogNotifier, type Notifier } from '../notifications/notifier';
 import { createWebhookNotifier } from '../notifications/webhook-notifier';
 import { createSystemsClient } from '../systems/client';
 
-/** Default per-problem token budget across all extraction calls. */
-export const DEFAULT_TOKEN_BUDGET = 20_000;
-
-/** The LLM provider selected by `LLM_PROVIDER`. */
+/**
+ * The LLM provider selected by `LLM_PROVIDER`: the offline rules, or an OpenAI-compatible
+ * endpoint followed by the `LLM_FALLBACKS` endpoints in order (see failover-provider.ts).
+ */
 export function createLlmProvider(config: Config, catalog: Catalog): LlmProvider {
   if (config.llm.provider === 'rules') return createRulesProvider(catalog);
-  return createOpenAiProvider(catalog, {
-    baseURL: config.llm.baseURL,
-    apiKey: config.llm.apiKey,
-    model: config.llm.model,
-    timeoutMs: config.llm.timeoutMs,
-    structuredOutput: config.llm.structuredOutput,
-  });
+  const { structuredOutput } = config.llm;
+  const endpoints = [{ baseURL: config.llm.baseURL, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs }, ...config.llm.fallbacks];
+  return createFailoverProvider(endpoints.map((e) => createOpenAiProvider(catalog, { ...e, structuredOutput })));
 }
 
 /** The notification sink selected by `NOTIFIER`: log lines by default, or a signed webhook. */
@@ -42,6 +39,6 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
     policy: resolvePolicy(catalog, policyFile),
     notifier: createNotifier(config, log),
     repairAttempts: config.llm.repairAttempts,
-    tokenBudget: DEFAULT_TOKEN_BUDGET,
+    tokenBudget: config.llm.tokenBudget,
   };
 }
