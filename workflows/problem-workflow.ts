@@ -46,8 +46,13 @@ const { loadPolicy, notify: sendNotification } = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
 
-/** Sends a notification, labelled in the Web UI by its event (never by its recipients or content). */
-const notify = (event: Parameters<Activities['notify']>[0]) => sendNotification.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]);
+/**
+ * Sends a notification, labelled in the Web UI by its event (never by its recipients or content).
+ * Best effort: once its retries are spent, or the receiver refuses it, the failure stays in
+ * history and the problem carries on; a webhook outage must not fail a problem.
+ */
+const notify = (event: Parameters<Activities['notify']>[0]): Promise<void> =>
+  sendNotification.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]).catch(() => undefined);
 
 /** Tools are activities named after the tool; options come from each tool's definition. */
 const tools = proxyActivities<Record<string, (call: ToolInvocation) => Promise<unknown>>>({ startToCloseTimeout: '30s' });

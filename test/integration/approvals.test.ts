@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { PolicyFile } from '../../src/domain/policy';
+import type { Notifier } from '../../src/notifications/notifier';
 import type { ProblemState } from '../../workflows/state';
 import { keys, ledger, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
@@ -222,6 +224,32 @@ describe('approval timers: remind, escalate, then auto-reject', () => {
 
     const late = await approveAs(h, expiring.id, 'bob', { decision: 'approve', actionDigest: expiring.approval.actionDigest });
     expect(late.statusCode).toBe(409);
+  });
+});
+
+describe('notifications are best effort', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    const refusing: Notifier = {
+      send: async () => {
+        throw ApplicationFailure.nonRetryable('webhook refused the notification with 401', 'NotificationRejected', { reasonCode: 'notification_rejected' });
+      },
+    };
+    h = await startHarness({ policy: policyWith({ remindAfterMs: HOUR, escalateAfterMs: 2 * HOUR, expireAfterMs: 3 * HOUR, escalationGroup: 'admins' }), notifier: refusing });
+  });
+  afterAll(async () => h?.stop());
+
+  test('a receiver that refuses every notification neither fails nor blocks the problem', async () => {
+    const p = await waiting(h, TEXT.oneApproval);
+    const ok = await approveAs(h, p.id, 'bob', { decision: 'approve', actionDigest: p.approval.actionDigest });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().status).toBe('completed');
+    expect(credits(h, p.id)).toHaveLength(1);
+    const handle = h.client.workflow.getHandle(p.id);
+    expect(await handle.result()).toMatchObject({ status: 'completed' });
+    // approval_needed and completed were both refused, and both failures are in history.
+    const history = await handle.fetchHistory();
+    expect(history.events?.filter((e) => e.activityTaskFailedEventAttributes)).toHaveLength(2);
   });
 });
 
