@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError } from 'openai';
 import type { Catalog } from '../domain/registry';
 import { LlmRefusalError } from './errors';
 import { llmMetrics, type LlmMetrics } from './metrics';
@@ -56,7 +56,10 @@ export function createOpenAiProvider(catalog: Catalog, options: OpenAiProviderOp
       } catch (err) {
         metrics.requests.inc({ model: options.model, outcome: 'error' });
         observe(options.model, 'error', started);
-        throw err;
+        // The SDK reports its own timeout as a plain connection error when the abort error
+        // comes from another realm (e.g. under jest); a call that lasted the whole timeout timed out.
+        const timedOut = err instanceof APIConnectionError && !(err instanceof APIConnectionTimeoutError) && !signal?.aborted && Date.now() - started >= options.timeoutMs;
+        throw timedOut ? new APIConnectionTimeoutError() : err;
       }
       const latencyMs = Date.now() - started;
       const model = completion.model || options.model;
