@@ -74,6 +74,10 @@ describe('clarification loop', () => {
     expect((await clarify(p.id, 'alice', { text: 'Still not sure, sorry' })).statusCode).toBe(202);
     const done = await waitForStatus(h.app, keys.alice, p.id, ['failed', 'completed', 'rejected', 'awaiting_approval']);
     expect(done).toMatchObject({ status: 'failed', outcome: { reasonCode: 'clarification_rounds_exhausted' } });
+    // Bounded loop, small history: no continueAsNew needed (docs/APPROVALS.md).
+    const history = await h.client.workflow.getHandle(p.id).fetchHistory();
+    expect(history.events!.length).toBeLessThan(150); // 55 measured: about 15 events per round
+    expect(Buffer.byteLength(JSON.stringify(history))).toBeLessThan(100_000);
     const late = await clarify(p.id, 'alice', { text: 'ACC-1001 INV-2001 999' });
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe('not_awaiting_clarification');
