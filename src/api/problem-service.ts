@@ -62,7 +62,26 @@ const REJECTION_STATUS: Record<string, number> = {
 };
 
 const memoSchema = z.object({ requestDigest: z.string() });
-const cursorSchema = z.string().transform((c) => Buffer.from(c, 'base64url'));
+/** Check digits of a list cursor: Temporal's page token plus 12 bytes of its SHA-256. */
+const cursorCheck = (token: Uint8Array) => createHash('sha256').update('problems-cursor\0').update(token).digest().subarray(0, 12);
+
+/** Wraps Temporal's page token so that a cursor this API did not issue is refused up front. */
+function encodeListCursor(token: Uint8Array): string {
+  return `${Buffer.from(token).toString('base64url')}.${cursorCheck(token).toString('base64url')}`;
+}
+
+/**
+ * Unwraps a list cursor. A made-up page token is not harmless: Temporal's visibility store can
+ * spend the whole RPC deadline on it (seen as a 503 from fuzzing), so check it is one of ours.
+ */
+function decodeListCursor(cursor: string): Buffer {
+  const [token, check, extra] = cursor.split('.');
+  const bytes = Buffer.from(token ?? '', 'base64url');
+  if (extra !== undefined || !check || bytes.length === 0 || !cursorCheck(bytes).equals(Buffer.from(check, 'base64url'))) {
+    throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
+  }
+  return bytes;
+}
 
 /** Problem ids: `prb_` + ULID, or a digest of (principal, Idempotency-Key) so retries find the same workflow. */
 function problemIdFor(principal: string, idempotencyKey: string | undefined): string {
@@ -137,11 +156,11 @@ export function createProblemService(options: ProblemServiceOptions) {
   }
 
   async function listRaw(query: string, limit: number, cursor: string | undefined) {
-    const nextPageToken = cursor === undefined ? undefined : cursorSchema.parse(cursor);
+    const nextPageToken = cursor === undefined ? undefined : decodeListCursor(cursor);
     const res = await withDeadline(() =>
       client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, nextPageToken }),
     );
-    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : null;
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? encodeListCursor(res.nextPageToken) : null;
     return { executions: res.executions, nextCursor: token };
   }
 

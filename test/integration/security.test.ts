@@ -13,6 +13,8 @@ import { keys } from '../support/harness';
  */
 const LIMIT = 5;
 let app: FastifyInstance;
+/** The same API with a generous limit, for tests that make many calls. */
+let roomy: FastifyInstance;
 let connection: Connection;
 let client: Client;
 const taskQueue = `security-${randomUUID()}`;
@@ -23,12 +25,14 @@ beforeAll(async () => {
   client = new Client({ connection });
   const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
   app = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false, rateLimitPerMinute: LIMIT });
-  await app.ready();
+  roomy = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false, rateLimitPerMinute: 10_000 });
+  await Promise.all([app.ready(), roomy.ready()]);
 });
 
 afterAll(async () => {
   await Promise.all(started.map((id) => client.workflow.getHandle(id).terminate('security test cleanup').catch(() => undefined)));
   await app?.close();
+  await roomy?.close();
   await connection?.close();
 });
 
@@ -103,5 +107,29 @@ describe('API keys', () => {
     const history = JSON.stringify(await client.workflow.getHandle(id).fetchHistory());
     expect(history).not.toContain(keys.erin);
     expect(history.length).toBeGreaterThan(100);
+  });
+});
+
+describe('list cursors', () => {
+  test('a cursor the API issued pages on; one it did not issue is a quick 400, not a 503 after a stalled Temporal call', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await roomy.inject({ method: 'POST', url: '/v1/problems', headers: { authorization: `Bearer ${keys.bob}` }, payload: { text: `Account ACC-1001 invoice INV-2001: refund Rs ${i + 1}` } });
+      expect(res.statusCode).toBe(202);
+      started.push(res.json().id);
+    }
+    const list = (cursor?: string) => roomy.inject({ method: 'GET', url: `/v1/problems?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers: { authorization: `Bearer ${keys.erin}` } });
+    const first = await list();
+    expect(first.statusCode).toBe(200);
+    const { nextCursor } = first.json() as { nextCursor: string | null };
+    expect(nextCursor).toEqual(expect.any(String));
+    expect((await list(nextCursor!)).statusCode).toBe(200);
+
+    for (const forged of ['0'.repeat(600), 'AAAA', `${nextCursor!.split('.')[0]}.AAAAAAAAAAAAAAAA`, `${nextCursor}.x`]) {
+      const t0 = Date.now();
+      const res = await list(forged);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'invalid_cursor' } });
+      expect(Date.now() - t0).toBeLessThan(2000);
+    }
   });
 });
