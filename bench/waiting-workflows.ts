@@ -5,10 +5,11 @@
  * Samples the worker's RSS (its whole process tree) while they start and while they wait,
  * then prints a table plus the history size of a waiting problem.
  *
- *   npm run bench:waiting -- [--count 10000] [--cache 500] [--concurrency 40] [--hold-s 60] [--sample-s 10]
+ *   npm run bench:waiting -- [--count 10000] [--cache 500] [--window 300] [--hold-s 60] [--sample-s 10]
  *
  * Problems are started through the Temporal client with the same input the API sends, so the
- * figure is the worker's, not the API's.
+ * figure is the worker's, not the API's. At most `--window` problems are on their way to
+ * approval at any time (arrivals, not one burst of N), so the cache holds the active ones.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       count: { type: 'string', default: '10000' },
       cache: { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '40' },
+      window: { type: 'string', default: '300' },
       'hold-s': { type: 'string', default: '60' },
       'sample-s': { type: 'string', default: '10' },
     },
@@ -128,7 +130,11 @@ async function main(): Promise<void> {
     await sample('starting');
     let timer = setInterval(() => void sample('starting'), sampleMs);
     const runId = Date.now().toString(36);
+    const maxInFlight = Number(values.window);
+    let awaitingNow = 0;
+    const refreshAwaiting = setInterval(() => void awaitingCount().then((n) => (awaitingNow = n), () => undefined), 1000);
     await pool(Array.from({ length: count }, (_, i) => i), Number(values.concurrency), async (i) => {
+      while (i - awaitingNow >= maxInFlight) await new Promise((r) => setTimeout(r, 250));
       const problemId = `prb_bench${runId}${String(i).padStart(6, '0')}`;
       const input: ProblemInput = { problemId, text: TEXT, channel: 'api', submittedBy: 'alice', requestDigest: digestOf({ i, runId }) };
       await client.workflow.start('problemWorkflow', {
@@ -139,6 +145,7 @@ async function main(): Promise<void> {
       });
       started++;
     });
+    clearInterval(refreshAwaiting);
     const startedAllS = (Date.now() - t0) / 1000;
     await waitFor(`${count} problems awaiting approval`, async () => (await awaitingCount()) >= count, 3 * 3_600_000, 2000);
     const allWaitingS = (Date.now() - t0) / 1000;
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
     const peak = Math.max(...samples.map((s) => s.rssMb));
     const waiting = samples.filter((s) => s.phase === 'waiting').map((s) => s.rssMb);
 
-    console.log(`\nWorkflows waiting for approval: ${count} problems, WORKER_MAX_CACHED_WORKFLOWS=${cache}, ${os.cpus().length} CPUs, ${new Date().toISOString()}\n`);
+    console.log(`\nWorkflows waiting for approval: ${count} problems, WORKER_MAX_CACHED_WORKFLOWS=${cache}, window ${maxInFlight}, ${os.cpus().length} CPUs, ${new Date().toISOString()}\n`);
     console.log('| t (s) | phase | started | awaiting approval | worker RSS (MB) |');
     console.log('| --- | --- | --- | --- | --- |');
     for (const s of samples) console.log(`| ${s.atS} | ${s.phase} | ${s.started} | ${s.awaiting} | ${s.rssMb.toFixed(0)} |`);
