@@ -18,10 +18,16 @@ export interface ExtractDeps {
 
 const HEARTBEAT_MS = 5_000;
 
+/** How the extraction loop reports liveness and learns of cancellation; the activity passes its Context. */
+export interface ExtractionIo {
+  heartbeat?: () => void;
+  signal?: AbortSignal;
+}
+
 /** Heartbeats while a slow model call is in flight, so a dead worker is noticed quickly. */
-async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
-  const ctx = Context.current();
-  const timer = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
+async function withHeartbeat<T>(work: Promise<T>, heartbeat: (() => void) | undefined): Promise<T> {
+  if (!heartbeat) return work;
+  const timer = setInterval(heartbeat, HEARTBEAT_MS);
   try {
     return await work;
   } finally {
@@ -33,22 +39,31 @@ async function withHeartbeat<T>(work: Promise<T>): Promise<T> {
 const hasContent = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
 /**
- * Extraction at the trust boundary: the provider's answer is validated by zod; invalid output
- * gets at most `repairAttempts` repair turns, then becomes a clarification with
- * `extraction_invalid`. Returns validated claims only, never model text.
+ * Extraction at the trust boundary, as a Temporal activity: heartbeats while the model works
+ * and aborts the call when the activity is cancelled.
  */
 export async function extractProblem(deps: ExtractDeps, input: ExtractionInput): Promise<ExtractionResult> {
+  const ctx = Context.current();
+  return runExtraction(deps, input, { heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal });
+}
+
+/**
+ * The extraction loop: the provider's answer is validated by zod; invalid output gets at most
+ * `repairAttempts` repair turns, then becomes a clarification with `extraction_invalid`.
+ * Returns validated claims only, never model text. Also used by the offline evaluation.
+ */
+export async function runExtraction(deps: ExtractDeps, input: ExtractionInput, io: ExtractionIo = {}): Promise<ExtractionResult> {
   const usage: ExtractionUsage = { provider: deps.llm.name, model: deps.llm.model, calls: 0, repairAttempts: 0, promptTokens: 0, completionTokens: 0, latencyMs: 0 };
   const texts = input.texts.map((t) => t.trim().slice(0, MAX_USER_TEXT));
   if (!texts.some(hasContent)) {
     return { kind: 'clarify', reasonCode: 'empty_text', question: 'Please describe the problem in words: what happened, on which account, and when.', missingFields: [], usage };
   }
-  const signal = Context.current().cancellationSignal;
+  const { signal } = io;
   let repair: RepairContext | undefined;
   for (let attempt = 0; attempt <= deps.repairAttempts; attempt++) {
     let answer: ProviderAnswer;
     try {
-      answer = await withHeartbeat(deps.llm.extract({ texts, repair, signal }));
+      answer = await withHeartbeat(deps.llm.extract({ texts, repair, signal }), io.heartbeat);
     } catch (err) {
       throw classifyLlmError(err);
     }

@@ -38,6 +38,11 @@ describe('validateCandidate: the validation boundary', () => {
     });
   });
 
+  test('an absent enum field is asked for, not treated as invalid output', () => {
+    const raw = { type: 'connectivity_issue', confidence: 0.9, issueCount: 1, entities: { accountId: 'ACC-1004', service: null, since: '2026-11-18' } };
+    expect(validateCandidate(catalog, raw)).toMatchObject({ ok: true, result: { kind: 'clarify', reasonCode: 'missing_fields', missingFields: ['service'] } });
+  });
+
   test.each([
     ['unknown type', envelope({}, { type: 'unknown', confidence: 0, issueCount: 0 }), 'intent_unknown'],
     ['low confidence', envelope(good, { confidence: 0.3 }), 'intent_unknown'],

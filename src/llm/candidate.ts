@@ -53,7 +53,8 @@ export function validateCandidate(catalog: Catalog, raw: unknown): Validation {
   const parsed = problemType.claims.safeParse(present);
   if (parsed.success) return { ok: true, result: { kind: 'problem', type: problemType.name, claims: parsed.data } };
 
-  const missing = [...new Set(parsed.error.issues.filter((i) => i.code === 'invalid_type' && present[String(i.path[0])] === undefined).map((i) => String(i.path[0])))];
+  // An absent field fails with whatever code its schema uses (invalid_type, invalid_value for enums...).
+  const missing = [...new Set(parsed.error.issues.filter((i) => i.path.length === 1 && present[String(i.path[0])] === undefined).map((i) => String(i.path[0])))];
   const invalid = parsed.error.issues.filter((i) => !missing.includes(String(i.path[0])));
   if (invalid.length > 0) return { ok: false, errors: invalid.map((i) => `entities.${i.path.join('.')}: ${i.message}`) };
   const wanted = missing.map((f) => describeField(problemType.claims, f));

@@ -1,5 +1,5 @@
 import type { Catalog } from '../domain/registry';
-import type { FieldHint } from '../domain/types';
+import type { FieldHint, ProblemType } from '../domain/types';
 import type { Candidate } from './candidate';
 import type { LlmProvider, ProviderAnswer } from './provider';
 
@@ -13,6 +13,9 @@ const NUMBER = '(\\d{1,3}(?:,\\d{2,3})+|\\d+)(?:\\.(\\d{1,2}))?';
 const MONEY_BEFORE = new RegExp(`${MARKER}\\s*${NUMBER}(?!\\d|\\.\\d)`, 'gi');
 const MONEY_AFTER = new RegExp(`(?<![\\w.])${NUMBER}\\s*${MARKER}(?![a-z])`, 'gi');
 const MONEY_AFTER_VERB = new RegExp(`\\b(?:charged(?: me)?|refund(?: of)?|credit(?: of)?|amount(?: of)?|paid|billed(?: me)?)\\s+${NUMBER}(?!\\d|\\.\\d|\\s*(?:times|x)\\b)`, 'gi');
+
+/** Counts written as words ("a week", "two days"); larger counts are written as digits in practice. */
+const NUMBER_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, ten: 10, fifteen: 15 };
 
 /** A money mention: amount in rupees (or other currency) and its currency if stated. */
 interface Money {
@@ -53,10 +56,11 @@ function extractField(text: string, hint: FieldHint): unknown {
     case 'date':
       return unique([...text.matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)].map((m) => m[1]!));
     case 'duration_days': {
-      const m = /\b(\d{1,3})\s*(day|week|month)s?\b/i.exec(text);
+      const m = new RegExp(`\\b(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\s*(day|week|month)s?\\b`, 'i').exec(text);
       if (!m) return undefined;
       const factor = { day: 1, week: 7, month: 30 }[m[2]!.toLowerCase() as 'day' | 'week' | 'month'];
-      return Number(m[1]) * factor;
+      const count = NUMBER_WORDS[m[1]!.toLowerCase()] ?? Number(m[1]);
+      return count * factor;
     }
     case 'enum':
       return Object.entries(hint.synonyms).find(([, words]) => words.some((w) => lower.includes(w.toLowerCase())))?.[0];
@@ -65,6 +69,29 @@ function extractField(text: string, hint: FieldHint): unknown {
     case 'word':
       return unique(hint.values.filter((v) => new RegExp(`(?<![\\w-])${v.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?![\\w-])`, 'i').test(text)));
   }
+}
+
+/** Clause boundaries: sentence ends, and words that start another request ("also", Hindi "aur"). */
+const CLAUSE_BREAK = /(?<=[.!?;\n])\s+|,\s*|\b(?:and|also|separately|aur|plus|but)\b/i;
+
+const hitsOf = (t: ProblemType, text: string) => t.intentKeywords.filter((k) => new RegExp(k, 'i').test(text)).length;
+
+/**
+ * Detects the intent from each type's keywords. Several issues are reported only when at
+ * least two types each own a clause of their own (a clause where no other type's keyword
+ * appears); otherwise the type with the most keyword hits wins, and a tie stays ambiguous.
+ */
+function detectIntent(catalog: Catalog, lower: string): { type?: ProblemType; issueCount: number } {
+  const scored = catalog.types.map((t) => ({ t, hits: hitsOf(t, lower) })).filter((s) => s.hits > 0).sort((a, b) => b.hits - a.hits);
+  if (scored.length <= 1) return { type: scored[0]?.t, issueCount: scored.length };
+  const owners = new Set<ProblemType>();
+  for (const clause of lower.split(CLAUSE_BREAK)) {
+    const inClause = scored.filter((s) => hitsOf(s.t, clause ?? '') > 0);
+    if (inClause.length === 1) owners.add(inClause[0]!.t);
+  }
+  if (owners.size >= 2) return { issueCount: owners.size };
+  if (scored[0]!.hits === scored[1]!.hits) return { issueCount: scored.length };
+  return { type: scored[0]!.t, issueCount: 1 };
 }
 
 /**
@@ -79,8 +106,7 @@ export function createRulesProvider(catalog: Catalog): LlmProvider {
       const started = Date.now();
       const text = texts.join('\n');
       const lower = text.toLowerCase();
-      const matched = catalog.types.filter((t) => t.intentKeywords.some((k) => new RegExp(k, 'i').test(lower)));
-      const type = matched.length === 1 ? matched[0]! : undefined;
+      const { type, issueCount } = detectIntent(catalog, lower);
       const entities: Record<string, unknown> = {};
       for (const [field, hint] of Object.entries(type?.fieldHints ?? {})) {
         const value = hint ? extractField(text, hint as FieldHint) : undefined;
@@ -89,7 +115,7 @@ export function createRulesProvider(catalog: Catalog): LlmProvider {
       const candidate: Candidate = {
         type: type?.name ?? 'unknown',
         confidence: type ? 0.9 : 0,
-        issueCount: matched.length,
+        issueCount,
         entities,
       };
       return { candidate, rawText: JSON.stringify(candidate), usage: { model: 'rules-v1', calls: 0, promptTokens: 0, completionTokens: 0, latencyMs: Date.now() - started } };
