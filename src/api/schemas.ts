@@ -78,11 +78,14 @@ export const submitProblemResponse = z.object({
   links: z.object({ self: z.string(), audit: z.string() }),
 });
 
+/** A page cursor as this API issues them (base64url segments); ASCII-only keeps URLs short. */
+const pageCursor = z.string().max(1024).regex(/^[A-Za-z0-9_.-]+$/, 'not a cursor returned by this API');
+
 export const listProblemsQuery = z.object({
   status: problemStatus.optional(),
   type: z.string().regex(/^[a-z_]{1,64}$/).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(2048).optional(),
+  cursor: pageCursor.optional(),
 });
 
 export const problemSummary = z.object({
@@ -109,7 +112,7 @@ export const approvalBody = z.strictObject({
 export const pendingApprovalsQuery = z.object({
   status: z.literal('pending').default('pending'),
   limit: z.coerce.number().int().min(1).max(50).default(20),
-  cursor: z.string().max(2048).optional(),
+  cursor: pageCursor.optional(),
 });
 
 export const pendingApproval = z.object({

@@ -65,7 +65,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
       security: [{ bearer: [] }],
       params: problemIdParams,
       body: clarificationBody,
-      response: { 202: problemView, ...errors },
+      response: { 202: problemView, 413: errorResponse, ...errors },
     },
   }, async (req, reply) => reply.code(202).send(await app.problems.clarify(req.params.id, req.principal!, req.body.text)));
 
@@ -77,7 +77,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
       security: [{ bearer: [] }],
       params: problemIdParams,
       body: approvalBody,
-      response: { 200: problemView, ...errors },
+      response: { 200: problemView, 413: errorResponse, ...errors },
     },
   }, async (req) => app.problems.approve(req.params.id, req.principal!, req.body));
 };
