@@ -28,6 +28,8 @@ export interface RecordedRequest {
   model: string;
   /** Concatenated content of the user messages (the delimited report, and any repair turn). */
   userText: string;
+  /** The bearer token the client sent, if any. */
+  apiKey?: string;
   body: {
     model: string;
     messages: { role: string; content: string }[];
@@ -95,7 +97,8 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RecordedRequest['body'];
       const userText = body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-      const recorded: RecordedRequest = { at: Date.now(), model: body.model, userText, body, reply: 'json' };
+      const apiKey = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const recorded: RecordedRequest = { at: Date.now(), model: body.model, userText, body, reply: 'json', ...(apiKey ? { apiKey } : {}) };
       const reply = pick(recorded);
       recorded.reply = reply.kind;
       requests.push(recorded);
