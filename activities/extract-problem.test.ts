@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { ExtractionInput, ExtractionResult } from '../src/domain/extraction';
 import { catalog } from '../src/domain/registry';
@@ -87,5 +87,26 @@ describe('extractProblem activity', () => {
     const { llm } = scripted([new LlmRefusalError('refusal', 'scripted')]);
     const err = await run(llm, input(['something'])).catch((e: unknown) => e);
     expect(err).toMatchObject({ type: 'LlmRefusal', nonRetryable: true });
+  });
+});
+
+describe('extractProblem cancellation', () => {
+  test('a cancelled activity aborts the model call and rethrows the CancelledFailure, not a retryable LLM error', async () => {
+    let seen: AbortSignal | undefined;
+    const llm: LlmProvider = {
+      name: 'openai',
+      model: 'slow',
+      extract: ({ signal }) => {
+        seen = signal;
+        return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('Request was aborted.'))));
+      },
+    };
+    const env = new MockActivityEnvironment();
+    const running = env.run(extractProblem, { catalog, llm, repairAttempts: 1, tokenBudget: 20_000 }, input(['slow text']));
+    await new Promise((r) => setTimeout(r, 20));
+    env.cancel();
+    const err = await running.catch((e: unknown) => e);
+    expect(seen?.aborted).toBe(true);
+    expect(err).toBeInstanceOf(CancelledFailure);
   });
 });

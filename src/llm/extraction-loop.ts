@@ -55,6 +55,8 @@ export async function runExtraction(deps: ExtractDeps, input: ExtractionInput, i
     try {
       answer = await withHeartbeat(deps.llm.extract({ texts, repair, signal }), io.heartbeat);
     } catch (err) {
+      // A cancelled activity rethrows the cancellation (a CancelledFailure) so Temporal records a cancel, not a failure.
+      if (signal?.aborted) throw signal.reason ?? err;
       throw classifyLlmError(err);
     }
     usage.calls += answer.usage.calls;
