@@ -218,6 +218,8 @@ describe('approval timers: remind, escalate, then auto-reject', () => {
     const expired = await waitForStatus(h.app, keys.alice, expiring.id, ['rejected', 'completed', 'failed'], 30_000);
     expect(expired).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'approval_timeout' } });
     expect(Date.parse(expired.updatedAt) - Date.parse(expiring.approval.requestedAt)).toBeGreaterThanOrEqual(timing.expireAfterMs);
+    // The final notification follows the status change.
+    await waitUntil(() => events(expiring.id).some((n) => n.event === 'completed'), 20_000);
     expect(events(expiring.id).map((n) => n.event)).toEqual(['approval_needed', 'reminder', 'escalated', 'completed']);
     expect(events(expiring.id).at(-1)).toMatchObject({ status: 'rejected', reasonCode: 'approval_timeout' });
     expect(credits(h, expiring.id)).toHaveLength(0);
