@@ -178,11 +178,17 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
       return list.filter((p) => p.child.exitCode === null && p.child.signalCode === null).map((p) => groupRssKiB(p.child.pid));
     },
     async stop() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       for (const p of [...apis, ...workers, ...processes].reverse()) await p.stop(5000);
       await server?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  // A drill stopped by Ctrl-C or `timeout` still takes its processes down with it.
+  const onSignal = (signal: NodeJS.Signals) => void stack.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
     for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
