@@ -64,6 +64,7 @@ export interface ProblemSnapshot {
   decision: { reasonCode: string } | null;
   outcome: { reasonCode?: string } | null;
   approval: { actionDigest: string } | null;
+  clarification?: { reasonCode: string } | null;
 }
 
 /** Counters of what the HTTP client saw. */
@@ -127,7 +128,8 @@ export function createDrillClient(apiUrls: string[], runId = randomUUID().slice(
      * Polls until every id is final (approving those that wait for approval when
      * `approve` is set) or the deadline; returns the last snapshot of each.
      */
-    async waitAllFinal(ids: string[], options: { timeoutMs: number; approve?: boolean; concurrency?: number }): Promise<Map<string, ProblemSnapshot | null>> {
+    async waitAllFinal(ids: string[], options: { timeoutMs: number; approve?: boolean; concurrency?: number; resting?: string[] }): Promise<Map<string, ProblemSnapshot | null>> {
+      const done = new Set([...FINAL, ...(options.resting ?? [])]);
       const last = new Map<string, ProblemSnapshot | null>(ids.map((id) => [id, null]));
       const deadline = Date.now() + options.timeoutMs;
       let open = [...ids];
@@ -137,7 +139,7 @@ export function createDrillClient(apiUrls: string[], runId = randomUUID().slice(
           if (snap) last.set(id, snap);
           if (options.approve && snap?.status === 'awaiting_approval' && snap.approval) await this.approve(id, snap.approval.actionDigest);
         });
-        open = open.filter((id) => !FINAL.has(last.get(id)?.status ?? ''));
+        open = open.filter((id) => !done.has(last.get(id)?.status ?? ''));
         if (open.length) await new Promise((r) => setTimeout(r, 1000));
       }
       return last;
