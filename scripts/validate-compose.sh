@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Sample values for the variables the file requires, so interpolation succeeds.
+export PAYLOAD_ENCRYPTION_KEYS="${PAYLOAD_ENCRYPTION_KEYS:-[{\"id\":\"k1\",\"key\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}]}"
 export API_KEYS="${API_KEYS:-[{\"key\":\"compose-validate-key-0001\",\"principal\":\"ci\",\"roles\":[\"admin\"]}]}"
 if docker compose version >/dev/null 2>&1; then
   docker compose -f docker-compose.yml --profile observability config --quiet

@@ -54,6 +54,7 @@ export function checkCompose(doc: { services?: Record<string, Service> }, root: 
   for (const name of APP_SERVICES) {
     const env = services[name]?.environment ?? {};
     const keys = Array.isArray(env) ? env.map((e) => e.split('=')[0]!) : Object.keys(env);
+    if (!keys.includes('PAYLOAD_ENCRYPTION_KEYS')) problems.push(`${name}: payload encryption must be on (PAYLOAD_ENCRYPTION_KEYS)`);
     for (const key of keys) if (!known.has(key)) problems.push(`${name}: variable ${key} is not in .env.example (the config would ignore it)`);
   }
   return problems;
