@@ -160,8 +160,12 @@ test('a submitter submits a problem, follows it live to completed, and finds it 
   await page.getByLabel('Completed').check();
   await page.waitForURL(/status=completed/);
   await row.waitFor();
+  // Other test files' problems of the same submitter may be rejected, so wait for this page of
+  // the list to load and check that this problem is not on it.
+  const rejectedLoaded = page.waitForResponse((r) => r.url().includes('/v1/problems?') && r.url().includes('status=rejected'));
   await page.getByLabel('Rejected').check();
-  await page.getByText('No problems with status').waitFor();
+  await rejectedLoaded;
+  await row.waitFor({ state: 'detached' });
   expect(await row.count()).toBe(0);
   await page.getByLabel('All').check();
   await row.waitFor();
