@@ -94,8 +94,9 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
 
   describe('each bad approval has its own status and code, and nothing runs', () => {
     let p: ProblemState & { approval: NonNullable<ProblemState['approval']> };
+    let other: ProblemState & { approval: NonNullable<ProblemState['approval']> };
     beforeAll(async () => {
-      p = await waiting(h, TEXT.twoApprovalsOther);
+      [p, other] = await Promise.all([waiting(h, TEXT.twoApprovalsOther), waiting(h, TEXT.small)]);
     });
 
     test.each<[string, Key, () => unknown, number, string]>([
@@ -103,6 +104,7 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
       ['the submitter of the problem', 'alice', () => ({ decision: 'approve', actionDigest: p.approval.actionDigest }), 403, 'forbidden'],
       ['an approver outside the required group', 'erin', () => ({ decision: 'approve', actionDigest: p.approval.actionDigest }), 403, 'approver_group_required'],
       ['a stale digest', 'bob', () => ({ decision: 'approve', actionDigest: `sha256:${'ab'.repeat(32)}` }), 409, 'stale_action_digest'],
+      ['the digest of another pending action', 'bob', () => ({ decision: 'approve', actionDigest: other.approval.actionDigest }), 409, 'stale_action_digest'],
       ['a digest that is not a digest', 'bob', () => ({ decision: 'approve', actionDigest: 'yes please' }), 400, 'invalid_body'],
       ['an unknown decision', 'bob', () => ({ decision: 'maybe', actionDigest: p.approval.actionDigest }), 400, 'invalid_body'],
       ['a missing digest', 'bob', () => ({ decision: 'approve' }), 400, 'invalid_body'],
@@ -174,7 +176,8 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
     const mine = seen.filter((s) => ids.includes(s.problemId)).map((s) => s.problemId);
     expect(mine).toEqual(ids);
     expect(new Set(seen.map((s) => s.problemId)).size).toBe(seen.length);
-    const times = seen.map((s) => s.requestedAt);
+    // Oldest first means by submission (workflow start); these three were submitted one after another.
+    const times = seen.filter((s) => ids.includes(s.problemId)).map((s) => s.requestedAt);
     expect(times).toEqual([...times].sort());
     const bad = await h.app.inject({ method: 'GET', url: '/v1/approvals?status=pending&cursor=not-a-cursor', headers: { authorization: `Bearer ${keys.bob}` } });
     expect(bad.statusCode).toBe(400);
