@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { keys, startHarness, type Harness } from '../support/harness';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'console');
 /** `UPDATE_SCREENSHOTS=1` also refreshes the README's screenshots (one per view). */
@@ -21,7 +20,7 @@ const TEXT = {
 let h: Harness;
 let base: string;
 let context: BrowserContext;
-let userDataDir: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 /** Builds the console when its build is missing or older than its sources (npm test builds it first). */
 function ensureConsoleBuilt(): void {
@@ -75,26 +74,18 @@ interface BrowserGlobals {
 const statusBadge = (page: Page, status: string) => page.locator(`.status-line [data-status="${status}"]`);
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (npm run setup:browser)`);
   ensureConsoleBuilt();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   if (DOCS_SHOTS) fs.mkdirSync(DOCS_SHOTS, { recursive: true });
   h = await startHarness();
   // A real server, so the browser talks HTTP to the API like any client.
   base = (await h.app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
-  });
+  ({ context, close: closeBrowser } = await launchChromium({ width: 1280, height: 860 }));
 });
 
 afterAll(async () => {
-  await context?.close();
+  await closeBrowser?.();
   await h?.stop();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 test('sign-in: a wrong key is refused in words; the right key (keyboard only) shows the principal and roles; sign-out', async () => {

@@ -1,38 +1,29 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { launchChromium } from '../support/browser';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const SCREENSHOT = path.join(ARTIFACTS, 'web-ui-problem-list.png');
 
 let server: DevServer;
 let h: Harness;
 let browser: BrowserContext;
-let userDataDir: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-chromium.sh (npm run setup:browser)`);
   // A dev server of our own, with the Web UI (the shared test server is headless).
   server = await startDevServer({ headless: false });
   h = await startHarness({ temporalAddress: server.address });
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-  });
+  ({ context: browser, close: closeBrowser } = await launchChromium({ width: 1400, height: 900 }));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await h?.stop();
   await server?.stop();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** Opens the Web UI's workflow list filtered by a visibility query. */
