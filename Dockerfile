@@ -16,8 +16,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
-COPY scripts ./scripts
-RUN npm run build && npx tsx scripts/bundle-workflows.ts dist/workflow-bundle.js
+COPY scripts/bundle-workflows.ts ./scripts/
+COPY console ./console
+RUN npm run build && npx tsx scripts/bundle-workflows.ts dist/workflow-bundle.js && npm run build:console
 
 # 2. Production dependencies only.
 FROM ${NODE_IMAGE} AS deps
@@ -35,6 +36,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/console/dist ./console/dist
 COPY --chown=root:root package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node
