@@ -4,14 +4,14 @@
  * and SQLite file. While it is down the API must answer 503 (never 500, never a hang); it must
  * recover without a restart; no problem may be lost and every side effect happens once.
  *
- *   npm run drill:server-restart -- [--count 60] [--down-s 10] [--crash]
+ *   npm run drill:server-restart -- [--count 60] [--down-s 20] [--crash]
  */
 import { parseArgs } from 'node:util';
 import { startStack } from './lib/stack';
 import { buildCases, createDrillClient, drillKeys, judge, readLedger, report, type DrillCase } from './lib/problems';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, 'down-s': { type: 'string', default: '10' }, crash: { type: 'boolean', default: false }, 'timeout-s': { type: 'string', default: '240' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, 'down-s': { type: 'string', default: '20' }, crash: { type: 'boolean', default: false }, 'timeout-s': { type: 'string', default: '240' } } });
   const count = Number(values.count);
   let cases: DrillCase[] = [];
   const stack = await startStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'needs_approval', 'auto_credit', 'over_claim'])) });
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       const res = await client.call(method, path, drillKeys.submitter, body);
       // Only answers given while the server is down must be 503; later ones may succeed.
-      const when = serverDown ? 'while down' : 'after restart';
+      const when = serverDown ? 'before the server was back' : 'after it was back';
       if (serverDown) latencies.push(Date.now() - t0);
       probes.set(`${name} ${res.status} ${when}`, (probes.get(`${name} ${res.status} ${when}`) ?? 0) + 1);
     };
@@ -61,8 +61,8 @@ async function main(): Promise<void> {
       );
       await new Promise((r) => setTimeout(r, 1000));
     }
-    serverDown = false;
     await stack.startServer();
+    serverDown = false;
     const upAt = Date.now();
     let recoveredMs = Number.NaN;
     for (let i = 0; i < 240; i++) {
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, approve: true });
     const ledger = await readLedger(stack.systemsUrl);
     const verdict = judge(cases, ids, finals, ledger);
-    const badProbes = [...probes.keys()].filter((k) => k.endsWith('while down') && !k.includes(' 503 '));
+    const badProbes = [...probes.keys()].filter((k) => k.endsWith('before the server was back') && !k.includes(' 503 '));
     if (badProbes.length || Number.isNaN(recoveredMs)) verdict.wrongState.push(`API during outage: ${badProbes.join(', ') || 'no recovery'}`);
     ok = report('Drill server-restart', [
       ['problems (half submitted during the outage)', `${count} (${before.length} before, ${during.length} during)`],
