@@ -42,13 +42,13 @@ async function main(): Promise<void> {
     const probes = new Map<string, number>();
     const anyId = [...idsBefore.values()][0]!;
     const latencies: number[] = [];
-    let serverDown = true;
+    let phase: 'while down' | 'during restart' | 'after restart' = 'while down';
     const probe = async (name: string, path: string, method = 'GET', body?: unknown) => {
       const t0 = Date.now();
       const res = await client.call(method, path, drillKeys.submitter, body);
-      // Only answers given while the server is down must be 503; later ones may succeed.
-      const when = serverDown ? 'before the server was back' : 'after it was back';
-      if (serverDown) latencies.push(Date.now() - t0);
+      // Answers given while the server is down (before its restart began) must be 503.
+      const when = phase;
+      if (when === 'while down') latencies.push(Date.now() - t0);
       probes.set(`${name} ${res.status} ${when}`, (probes.get(`${name} ${res.status} ${when}`) ?? 0) + 1);
     };
     // Fire probes every second without waiting for answers, so slow answers do not thin them out.
@@ -61,8 +61,10 @@ async function main(): Promise<void> {
       );
       await new Promise((r) => setTimeout(r, 1000));
     }
+    // Answers given from here until the server is ready may go either way: not judged.
+    phase = 'during restart';
     await stack.startServer();
-    serverDown = false;
+    phase = 'after restart';
     const upAt = Date.now();
     let recoveredMs = Number.NaN;
     for (let i = 0; i < 240; i++) {
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, approve: true });
     const ledger = await readLedger(stack.systemsUrl);
     const verdict = judge(cases, ids, finals, ledger);
-    const badProbes = [...probes.keys()].filter((k) => k.endsWith('before the server was back') && !k.includes(' 503 '));
+    const badProbes = [...probes.keys()].filter((k) => k.endsWith('while down') && !k.includes(' 503 '));
     if (badProbes.length || Number.isNaN(recoveredMs)) verdict.wrongState.push(`API during outage: ${badProbes.join(', ') || 'no recovery'}`);
     ok = report('Drill server-restart', [
       ['problems (half submitted during the outage)', `${count} (${before.length} before, ${during.length} during)`],
