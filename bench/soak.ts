@@ -82,6 +82,8 @@ async function main(): Promise<void> {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Ctrl-C or `timeout`: the stack stops itself; the baseline worker is ours to stop.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void baselineWorker.kill());
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const others = corpusTexts();
