@@ -1,4 +1,4 @@
-import { keys, ledger, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { keys, ledger, startHarness, submit, submitAndSettle, waitForStatus, FINAL_STATUSES, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -7,13 +7,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 afterEach(() => h.systems.faults.configure({}));
 
-const FINAL = ['completed', 'rejected', 'failed'] as const;
-const run = async (text: string) => {
-  const res = await submit(h.app, keys.alice, { text });
-  expect(res.statusCode).toBe(202);
-  const { id } = res.json() as { id: string };
-  return { id, done: await waitForStatus(h.app, keys.alice, id, [...FINAL]) };
-};
+const run = (text: string) => submitAndSettle(h.app, keys.alice, text);
 const effectsOf = (id: string) => ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith(`${id}/`));
 const line = (accountId: string) => h.systems.db.prepare('SELECT fault_code AS faultCode, resets FROM lines WHERE account_id = ?').get(accountId);
 
@@ -70,7 +64,7 @@ describe('connectivity_issue end to end on a real Temporal dev server', () => {
     const asking = await waitForStatus(h.app, keys.alice, id, ['needs_clarification']);
     expect(asking.clarification).toMatchObject({ reasonCode: 'missing_fields', missingFields: ['accountId'] });
     await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/clarifications`, headers: { authorization: `Bearer ${keys.alice}` }, payload: { text: 'It is fiber, account ACC-1006' } });
-    const done = await waitForStatus(h.app, keys.alice, id, [...FINAL]);
+    const done = await waitForStatus(h.app, keys.alice, id, FINAL_STATUSES);
     expect(done).toMatchObject({ status: 'completed', entities: { accountId: 'ACC-1006', service: 'fiber' }, decision: { action: 'reset_line' } });
   });
 

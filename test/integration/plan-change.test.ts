@@ -1,4 +1,4 @@
-import { keys, ledger, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { keys, ledger, startHarness, submitAndSettle, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -7,13 +7,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 afterEach(() => h.systems.faults.configure({}));
 
-const FINAL = ['completed', 'rejected', 'failed'] as const;
-const run = async (text: string) => {
-  const res = await submit(h.app, keys.alice, { text });
-  expect(res.statusCode).toBe(202);
-  const { id } = res.json() as { id: string };
-  return { id, done: await waitForStatus(h.app, keys.alice, id, [...FINAL]) };
-};
+const run = (text: string) => submitAndSettle(h.app, keys.alice, text);
 const effectsOf = (id: string) => ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith(`${id}/`)).map((e) => `${e.kind} ${e.idempotencyKey.slice(id.length + 1)}`);
 const planOf = (accountId: string) => (h.systems.db.prepare('SELECT plan FROM accounts WHERE id = ?').get(accountId) as { plan: string }).plan;
 const failRerate = (status: number, count = 1) => ({ method: 'POST', pathPrefix: '/rating/rerates', status, count });

@@ -176,6 +176,17 @@ export async function waitForStatus(app: FastifyInstance, key: string, id: strin
   throw new Error(`problem ${id} did not reach ${statuses.join('|')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
+/** Statuses after which a problem's decision no longer changes. */
+export const FINAL_STATUSES: ProblemStatus[] = ['completed', 'rejected', 'failed'];
+
+/** Submits `text` as `key` (202 expected) and waits until the problem reaches a final status. */
+export async function submitAndSettle(app: FastifyInstance, key: string, text: string): Promise<{ id: string; done: ProblemState }> {
+  const res = await submit(app, key, { text });
+  if (res.statusCode !== 202) throw new Error(`submit answered ${res.statusCode}: ${res.body}`);
+  const { id } = res.json() as { id: string };
+  return { id, done: await waitForStatus(app, key, id, FINAL_STATUSES) };
+}
+
 /** The demo systems' side-effect ledger. */
 export function ledger(db: SystemsDb): { kind: string; idempotencyKey: string; ref: string }[] {
   return db.prepare('SELECT kind, idempotency_key AS idempotencyKey, ref FROM ledger ORDER BY seq').all() as { kind: string; idempotencyKey: string; ref: string }[];
