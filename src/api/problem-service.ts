@@ -24,6 +24,7 @@ import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../w
 import { digestOf } from '../domain/digest';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { ApiError } from './errors';
+import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
 import type { SubmitProblemBody } from './schemas';
 
@@ -120,7 +121,7 @@ function updateError(err: unknown): unknown {
 export function createProblemService(options: ProblemServiceOptions) {
   const { client, taskQueue, namespace } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
-  const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + rpcTimeoutMs, fn);
+  const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
 
   async function readState(id: string): Promise<ProblemState> {
     const handle = client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id);
