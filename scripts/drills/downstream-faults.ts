@@ -6,10 +6,10 @@
  *   npm run drill:downstream-faults -- [--count 60] [--error-rate 0.3] [--latency-ms 2000] [--spike-rate 0.2]
  */
 import { parseArgs } from 'node:util';
-import { startStack } from './lib/stack';
+import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, judge, readLedger, report, type DrillCase } from './lib/problems';
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: {
     count: { type: 'string', default: '60' },
     'error-rate': { type: 'string', default: '0.3' },
@@ -20,10 +20,8 @@ async function main(): Promise<void> {
   } });
   const count = Number(values.count);
   let cases: DrillCase[] = [];
-  const stack = await startStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'needs_approval', 'over_claim', 'foreign_invoice'])) });
-  const started = Date.now();
-  let ok = false;
-  try {
+  return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'needs_approval', 'over_claim', 'foreign_invoice'])) }, async (stack) => {
+    const started = Date.now();
     const faults = {
       errorRate: Number(values['error-rate']),
       latencyMs: Number(values['latency-ms']),
@@ -41,20 +39,14 @@ async function main(): Promise<void> {
     for (const snap of finals.values()) {
       if (snap?.status === 'failed') failedReasons.set(String(snap.outcome?.reasonCode), (failedReasons.get(String(snap.outcome?.reasonCode)) ?? 0) + 1);
     }
-    ok = report('Drill downstream-faults', [
+    return report('Drill downstream-faults', [
       ['problems', count],
       ['faults', `${faults.errorRate * 100} % 503, ${faults.latencyMs} ms delay on ${faults.latencySpikeRate * 100} % of requests, ${values['lost-responses']} credit responses lost after the effect`],
       ['failed, by reason code', [...failedReasons.entries()].map(([k, v]) => `${k} ×${v}`).join(', ') || 'none'],
       ['ledger entries', ledger.length],
       ['wall time (after start-up)', `${((Date.now() - started) / 1000).toFixed(0)} s`],
     ], verdict);
-  } finally {
-    await stack.stop();
-  }
-  process.exit(ok ? 0 : 1);
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runDrill(main);

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startFakeOpenAiServer, type FakeReply } from '../../src/llm/testing/fake-openai-server';
 import { openSystemsDb } from '../../src/systems/db';
 import { createDrillClient, readLedger } from './lib/problems';
-import { startStack } from './lib/stack';
+import { runDrill, withStack } from './lib/stack';
 
 interface FaultCase {
   name: string;
@@ -44,7 +44,7 @@ const FAULTS: FaultCase[] = [
 
 const invoiceId = (i: number) => `INV-${760000 + i}`;
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, 'timeout-s': { type: 'string', default: '240' } } });
   const rounds = Number(values.rounds);
   const cases = Array.from({ length: rounds * FAULTS.length }, (_, i) => ({ index: i, fault: FAULTS[i % FAULTS.length]! }));
@@ -56,70 +56,64 @@ async function main(): Promise<void> {
     db.transaction(() => cases.forEach((c) => (insertInvoice.run(invoiceId(c.index), 'ACC-1001', '2026-10', 'INR'), insertLine.run(invoiceId(c.index), 'FIBER-100', 100))))();
     db.close();
   };
-  const stack = await startStack({
-    seed,
-    env: { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'drill-key', LLM_MODEL: 'fake-drill', LLM_TIMEOUT_MS: '1500', LLM_REPAIR_ATTEMPTS: '1' },
-  });
-  const started = Date.now();
-  let ok = false;
+  const env = { LLM_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'drill-key', LLM_MODEL: 'fake-drill', LLM_TIMEOUT_MS: '1500', LLM_REPAIR_ATTEMPTS: '1' };
   try {
-    for (const c of cases) {
-      const marker = `[lf-${c.index}]`;
-      const answer: FakeReply = {
-        kind: 'json',
-        answer: {
-          type: 'billing_dispute',
-          confidence: 0.95,
-          issueCount: 1,
-          entities: { accountId: 'ACC-1001', invoiceId: invoiceId(c.index), amount: 100, currency: 'INR', reason: 'overcharge', ...c.fault.claims },
-        },
-      };
-      fake.on((r) => r.userText.includes(marker), ...c.fault.replies(answer));
-    }
-    const client = createDrillClient(stack.apiUrls);
-    const texts = cases.map((c) => ({ index: c.index, kind: 'auto_credit' as const, text: `[lf-${c.index}] Account ACC-1001, invoice ${invoiceId(c.index)}: I was overcharged, please refund Rs 100.`, expect: { status: 'completed' as const, reasonCode: '', credits: 1 } }));
-    const ids = await client.submitAll(texts, 10);
-    const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, resting: ['needs_clarification'] });
-    const ledger = await readLedger(stack.systemsUrl);
-    const credits = new Map<string, number>();
-    for (const e of ledger) credits.set(e.idempotencyKey.split('/')[0]!, (credits.get(e.idempotencyKey.split('/')[0]!) ?? 0) + 1);
-
-    const rows = new Map<string, { n: number; outcomes: Map<string, number>; bad: number }>();
-    const problems: string[] = [];
-    for (const c of cases) {
-      const id = ids.get(c.index);
-      const snap = id ? finals.get(id) : undefined;
-      const reason = snap?.decision?.reasonCode ?? snap?.outcome?.reasonCode ?? snap?.clarification?.reasonCode ?? '-';
-      const status = snap?.status ?? 'lost';
-      const effects = id ? (credits.get(id) ?? 0) : 0;
-      const good = Boolean(snap) && c.fault.expect.statuses.includes(status) && (c.fault.expect.reasonCode === undefined || reason === c.fault.expect.reasonCode) && effects === c.fault.expect.credits
-        && (status !== 'failed' || reason !== '-');
-      const row = rows.get(c.fault.name) ?? { n: 0, outcomes: new Map(), bad: 0 };
-      row.n += 1;
-      row.outcomes.set(`${status}/${reason}`, (row.outcomes.get(`${status}/${reason}`) ?? 0) + 1);
-      if (!good) {
-        row.bad += 1;
-        problems.push(`${id ?? `case ${c.index}`} (${c.fault.name}): ${status}/${reason}, ${effects} credits`);
+    return await withStack({ seed, env }, async (stack) => {
+      const started = Date.now();
+      for (const c of cases) {
+        const marker = `[lf-${c.index}]`;
+        const answer: FakeReply = {
+          kind: 'json',
+          answer: {
+            type: 'billing_dispute',
+            confidence: 0.95,
+            issueCount: 1,
+            entities: { accountId: 'ACC-1001', invoiceId: invoiceId(c.index), amount: 100, currency: 'INR', reason: 'overcharge', ...c.fault.claims },
+          },
+        };
+        fake.on((r) => r.userText.includes(marker), ...c.fault.replies(answer));
       }
-      rows.set(c.fault.name, row);
-    }
-    const wrongActions = cases.filter((c) => c.fault.expect.credits === 0 && (credits.get(ids.get(c.index) ?? '') ?? 0) > 0).length;
-    const duplicates = [...credits.values()].filter((n) => n > 1).length;
-    ok = problems.length === 0 && wrongActions === 0 && duplicates === 0;
-    console.log(`\nDrill llm-faults: ${ok ? 'PASS' : 'FAIL'} (${new Date().toISOString()}), ${cases.length} problems, ${fake.requests.length} model calls, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
-    console.log('| model behaviour | problems | resting state / reason code | not as expected |\n| --- | --- | --- | --- |');
-    for (const [name, row] of rows) console.log(`| ${name} | ${row.n} | ${[...row.outcomes.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')} | ${row.bad} |`);
-    console.log(`| **wrong actions (credits not due)** | | | ${wrongActions} |`);
-    console.log(`| **duplicate credits** | | | ${duplicates} |`);
-    for (const line of problems.slice(0, 10)) console.log(`  ${line}`);
+      const client = createDrillClient(stack.apiUrls);
+      const texts = cases.map((c) => ({ index: c.index, kind: 'auto_credit' as const, text: `[lf-${c.index}] Account ACC-1001, invoice ${invoiceId(c.index)}: I was overcharged, please refund Rs 100.`, expect: { status: 'completed' as const, reasonCode: '', credits: 1 } }));
+      const ids = await client.submitAll(texts, 10);
+      const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, resting: ['needs_clarification'] });
+      const ledger = await readLedger(stack.systemsUrl);
+      const credits = new Map<string, number>();
+      for (const e of ledger) credits.set(e.idempotencyKey.split('/')[0]!, (credits.get(e.idempotencyKey.split('/')[0]!) ?? 0) + 1);
+
+      const rows = new Map<string, { n: number; outcomes: Map<string, number>; bad: number }>();
+      const problems: string[] = [];
+      for (const c of cases) {
+        const id = ids.get(c.index);
+        const snap = id ? finals.get(id) : undefined;
+        const reason = snap?.decision?.reasonCode ?? snap?.outcome?.reasonCode ?? snap?.clarification?.reasonCode ?? '-';
+        const status = snap?.status ?? 'lost';
+        const effects = id ? (credits.get(id) ?? 0) : 0;
+        const good = Boolean(snap) && c.fault.expect.statuses.includes(status) && (c.fault.expect.reasonCode === undefined || reason === c.fault.expect.reasonCode) && effects === c.fault.expect.credits
+          && (status !== 'failed' || reason !== '-');
+        const row = rows.get(c.fault.name) ?? { n: 0, outcomes: new Map(), bad: 0 };
+        row.n += 1;
+        row.outcomes.set(`${status}/${reason}`, (row.outcomes.get(`${status}/${reason}`) ?? 0) + 1);
+        if (!good) {
+          row.bad += 1;
+          problems.push(`${id ?? `case ${c.index}`} (${c.fault.name}): ${status}/${reason}, ${effects} credits`);
+        }
+        rows.set(c.fault.name, row);
+      }
+      const wrongActions = cases.filter((c) => c.fault.expect.credits === 0 && (credits.get(ids.get(c.index) ?? '') ?? 0) > 0).length;
+      const duplicates = [...credits.values()].filter((n) => n > 1).length;
+      const ok = problems.length === 0 && wrongActions === 0 && duplicates === 0;
+      console.log(`\nDrill llm-faults: ${ok ? 'PASS' : 'FAIL'} (${new Date().toISOString()}), ${cases.length} problems, ${fake.requests.length} model calls, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      console.log('| model behaviour | problems | resting state / reason code | not as expected |\n| --- | --- | --- | --- |');
+      for (const [name, row] of rows) console.log(`| ${name} | ${row.n} | ${[...row.outcomes.entries()].map(([k, v]) => `${k} ×${v}`).join(', ')} | ${row.bad} |`);
+      console.log(`| **wrong actions (credits not due)** | | | ${wrongActions} |`);
+      console.log(`| **duplicate credits** | | | ${duplicates} |`);
+      for (const line of problems.slice(0, 10)) console.log(`  ${line}`);
+      return ok;
+    });
   } finally {
-    await stack.stop();
     void fake.close();
   }
-  process.exit(ok ? 0 : 1);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runDrill(main);

@@ -7,17 +7,15 @@
  *   npm run drill:server-restart -- [--count 60] [--down-s 20] [--crash]
  */
 import { parseArgs } from 'node:util';
-import { startStack } from './lib/stack';
+import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, drillKeys, judge, readLedger, report, type DrillCase } from './lib/problems';
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, 'down-s': { type: 'string', default: '20' }, crash: { type: 'boolean', default: false }, 'timeout-s': { type: 'string', default: '240' } } });
   const count = Number(values.count);
   let cases: DrillCase[] = [];
-  const stack = await startStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'needs_approval', 'auto_credit', 'over_claim'])) });
-  const started = Date.now();
-  let ok = false;
-  try {
+  return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'needs_approval', 'auto_credit', 'over_claim'])) }, async (stack) => {
+    const started = Date.now();
     await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500, latencySpikeRate: 0.5 }) });
     const client = createDrillClient(stack.apiUrls);
     // First half before the outage, second half submitted while Temporal is down (clients retry).
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
     const verdict = judge(cases, ids, finals, ledger);
     const badProbes = [...probes.keys()].filter((k) => k.endsWith('while down') && !k.includes(' 503 '));
     if (badProbes.length || Number.isNaN(recoveredMs)) verdict.wrongState.push(`API during outage: ${badProbes.join(', ') || 'no recovery'}`);
-    ok = report('Drill server-restart', [
+    return report('Drill server-restart', [
       ['problems (half submitted during the outage)', `${count} (${before.length} before, ${during.length} during)`],
       ['at stop: awaiting approval / in flight', `${waiting} / ${inFlight}`],
       ['how the server stopped', values.crash ? 'SIGKILL' : 'SIGTERM'],
@@ -95,13 +93,7 @@ async function main(): Promise<void> {
       ['ledger entries', ledger.length],
       ['wall time (after start-up)', `${((Date.now() - started) / 1000).toFixed(0)} s`],
     ], verdict);
-  } finally {
-    await stack.stop();
-  }
-  process.exit(ok ? 0 : 1);
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runDrill(main);

@@ -6,7 +6,7 @@
  *   npm run drill:worker-crash -- [--count 200] [--kills 3] [--seed 42]
  */
 import { parseArgs } from 'node:util';
-import { startStack } from './lib/stack';
+import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, judge, readLedger, report } from './lib/problems';
 
 /** Small seeded PRNG so a failing run can be repeated with --seed. */
@@ -20,15 +20,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, kills: { type: 'string', default: '3' }, seed: { type: 'string', default: String(Date.now() % 100000) }, 'timeout-s': { type: 'string', default: '300' } } });
   const count = Number(values.count);
   const random = mulberry32(Number(values.seed));
   let cases: ReturnType<typeof buildCases> = [];
-  const stack = await startStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'over_claim', 'foreign_invoice'])) });
-  const started = Date.now();
-  let ok = false;
-  try {
+  return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'over_claim', 'foreign_invoice'])) }, async (stack) => {
+    const started = Date.now();
     // Slow the systems a little so that many problems are mid-flight when the worker dies.
     await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 400, latencySpikeRate: 0.5 }) });
     const client = createDrillClient(stack.apiUrls);
@@ -53,7 +51,7 @@ async function main(): Promise<void> {
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000 });
     const ledger = await readLedger(stack.systemsUrl);
     const verdict = judge(cases, ids, finals, ledger);
-    ok = report('Drill worker-crash', [
+    return report('Drill worker-crash', [
       ['problems', count],
       ['SIGKILLs of the worker (process group)', kills.length],
       ['kill moments', kills.join('; ')],
@@ -61,13 +59,7 @@ async function main(): Promise<void> {
       ['ledger entries', ledger.length],
       ['wall time (after start-up)', `${((Date.now() - started) / 1000).toFixed(0)} s`],
     ], verdict);
-  } finally {
-    await stack.stop();
-  }
-  process.exit(ok ? 0 : 1);
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runDrill(main);

@@ -98,6 +98,27 @@ export async function waitForPollers(address: string, taskQueue: string, count: 
   }
 }
 
+/** Runs `body` on a freshly started stack and always stops the stack; resolves with the body's verdict. */
+export async function withStack(options: StackOptions, body: (stack: DrillStack) => Promise<boolean>): Promise<boolean> {
+  const stack = await startStack(options);
+  try {
+    return await body(stack);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** A drill's entry point: exit 0 when it passed, 1 when it found a loss or threw. */
+export function runDrill(main: () => Promise<boolean>): void {
+  main().then(
+    (passed) => process.exit(passed ? 0 : 1),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
+
 /** Starts a drill stack on free loopback ports. */
 export async function startStack(options: StackOptions = {}): Promise<DrillStack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drill-'));
