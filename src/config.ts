@@ -8,6 +8,10 @@ export const apiKeyEntrySchema = z.object({
   roles: z.array(z.enum(['submitter', 'approver', 'admin'])).min(1),
   /** Approver groups (e.g. `eng-managers`), used by per-type approval policies. */
   groups: z.array(z.string()).default([]),
+  /** Accounts this principal may act for (e.g. a customer's own); absent = every account, as for support staff. */
+  accounts: z.array(z.string().min(1).transform((id) => id.toUpperCase())).min(1).optional(),
+  /** The person behind the key (e.g. `EMP-501`): never approves what benefits that person. */
+  employeeId: z.string().min(1).transform((id) => id.toUpperCase()).optional(),
 });
 export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
 
@@ -15,9 +19,10 @@ export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
 export const DEV_API_KEYS: ApiKeyEntry[] = [
   { key: 'dev-submitter-key-0001', principal: 'alice', roles: ['submitter'], groups: [] },
   { key: 'dev-submitter-key-0002', principal: 'dave', roles: ['submitter'], groups: [] },
-  { key: 'dev-approver-key-0001', principal: 'bob', roles: ['submitter', 'approver'], groups: ['billing-approvers', 'eng-managers'] },
-  { key: 'dev-approver-key-0002', principal: 'carol', roles: ['submitter', 'approver'], groups: ['billing-approvers', 'fin-managers'] },
-  { key: 'dev-admin-key-000001', principal: 'erin', roles: ['submitter', 'approver', 'admin'], groups: ['admins'] },
+  { key: 'dev-customer-key-0001', principal: 'frank', roles: ['submitter'], groups: [], accounts: ['ACC-1001'] },
+  { key: 'dev-approver-key-0001', principal: 'bob', roles: ['submitter', 'approver'], groups: ['billing-approvers', 'eng-managers'], employeeId: 'EMP-601' },
+  { key: 'dev-approver-key-0002', principal: 'carol', roles: ['submitter', 'approver'], groups: ['billing-approvers', 'fin-managers'], employeeId: 'EMP-602' },
+  { key: 'dev-admin-key-000001', principal: 'erin', roles: ['submitter', 'approver', 'admin'], groups: ['admins'], employeeId: 'EMP-603' },
 ];
 
 const jsonArray = <T extends z.ZodType>(item: T) =>

@@ -9,6 +9,10 @@ export interface Principal {
   principal: string;
   roles: string[];
   groups: string[];
+  /** Accounts this principal may act for; `null` = every account (support staff). */
+  accounts: string[] | null;
+  /** The person behind the key, when known (beneficiary rule). */
+  employeeId: string | null;
 }
 
 /** A role of the contract. */
@@ -31,7 +35,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
  * entry, so timing does not reveal which key (or how much of one) matched.
  */
 export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeyEntry[] }) => {
-  const entries = opts.keys.map((k) => ({ digest: sha256(k.key), principal: { principal: k.principal, roles: [...k.roles], groups: [...k.groups] } }));
+  const entries = opts.keys.map((k) => ({ digest: sha256(k.key), principal: { principal: k.principal, roles: [...k.roles], groups: [...k.groups], accounts: k.accounts ? [...k.accounts] : null, employeeId: k.employeeId ?? null } }));
 
   const authenticate = (req: FastifyRequest): Principal | null => {
     const header = req.headers.authorization;
