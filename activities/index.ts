@@ -1,5 +1,6 @@
 import type { Catalog } from '../src/domain/registry';
 import type { ResolvedPolicy } from '../src/domain/policy';
+import type { CommandVerifyKey } from '../src/domain/signed-command';
 import type { SystemsPort } from '../src/domain/types';
 import type { ExtractionInput } from '../src/domain/extraction';
 import type { LlmProvider } from '../src/llm/provider';
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   notifier: Notifier;
   repairAttempts: number;
   tokenBudget: number;
+  /** Public keys of the API's command signatures, which workflows verify approvals and clarifications with. */
+  commandKeys: CommandVerifyKey[];
 }
 
 /** Builds the worker's activities: extraction, policy, notifications, and one activity per tool. */
@@ -26,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     extractProblem: (input: ExtractionInput) => extractProblem(deps, input),
     /** The policy in force, recorded in history so replays and audits see the same thresholds. */
     loadPolicy: async (): Promise<ResolvedPolicy> => deps.policy,
+    /** The keys commands must be signed with, from the worker's configuration (never from a payload). */
+    loadCommandKeys: async (): Promise<CommandVerifyKey[]> => deps.commandKeys,
     /** Sends a notification; keyed by workflow and event so a retry does not notify twice. */
     notify: async (notification: NotificationEvent): Promise<void> => {
       const info = Context.current().info;

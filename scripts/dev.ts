@@ -2,6 +2,7 @@
  * `npm start`: the whole system on one machine. Temporal dev server (SQLite in .data/, Web UI),
  * demo systems of record, one worker and the API. Ctrl-C stops everything, workers drain first.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
@@ -10,6 +11,19 @@ import { portInUse, startProcess, waitFor, type ManagedProcess } from './lib/pro
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/**
+ * The command signing key of this demo's data: generated on first start and kept beside the
+ * problems it signs for, so problems waiting across restarts still accept approvals.
+ */
+function devCommandSigningKeys(dataDir: string): string {
+  const file = path.join(dataDir, 'command-signing-keys.json');
+  if (!fs.existsSync(file)) {
+    const keys = [{ id: `dev-${new Date().toISOString().slice(0, 10)}`, privateKey: randomBytes(32).toString('base64') }];
+    fs.writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8');
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,7 +49,8 @@ async function main(): Promise<void> {
 
   console.log('Starting Temporal dev server…');
   server = await startDevServer({ dbFile: path.join(config.dataDir, 'temporal.db'), port: temporalPort, uiPort: config.temporal.uiPort, stdio: 'ignore' });
-  const env = { ...process.env, TEMPORAL_ADDRESS: server.address };
+  const signing = process.env.COMMAND_SIGNING_KEYS ? {} : { COMMAND_SIGNING_KEYS: devCommandSigningKeys(config.dataDir) };
+  const env = { ...process.env, ...signing, TEMPORAL_ADDRESS: server.address };
   const run = (name: string, script: string) => {
     const child = startProcess(name, TSX, [path.join(ROOT, script)], { env, cwd: ROOT, stdio: 'inherit' });
     void child.exited.then((code) => {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { signingKeyFromSeed, verifyKeyOf, type CommandSigningKey } from './security/command-keys';
+import type { CommandVerifyKey } from './domain/signed-command';
 
 /** One API key and the principal it authenticates. */
 export const apiKeyEntrySchema = z.object({
@@ -59,6 +61,27 @@ const encryptionKeySchema = z.object({
   }),
 });
 
+const keyId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key ids are 1..64 characters of A-Z a-z 0-9 . _ -');
+const base64Of32Bytes = (what: string) => z.string().transform((b64, ctx) => {
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: `${what} must be base64 of 32 bytes (got ${bytes.length}); generate one with: openssl rand -base64 32` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** One command signing key of the API: `{"id","privateKey"}`, the key as base64 of a 32-byte Ed25519 seed. */
+const commandSigningKeySchema = z.object({ id: keyId, privateKey: base64Of32Bytes('privateKey') });
+/** One key workers accept command signatures from: `{"id","publicKey"}`, base64 of the raw 32-byte Ed25519 public key. */
+const commandVerifyKeySchema = z.object({ id: keyId, publicKey: base64Of32Bytes('publicKey') });
+
+/**
+ * Development-only command signing seed, used when no keys are configured outside production
+ * (as the dev API keys are); `npm start` generates a fresh key per run instead.
+ */
+const DEV_COMMAND_SIGNING_SEED = Buffer.alloc(32, 7);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -105,7 +128,48 @@ const envSchema = z.object({
   OTEL_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318'),
   OTEL_SERVICE_NAME: z.string().optional(),
+  COMMAND_SIGNING_KEYS: jsonArray(commandSigningKeySchema).optional(),
+  COMMAND_SIGNING_KEY_ID: z.string().optional(),
+  COMMAND_VERIFY_KEYS: jsonArray(commandVerifyKeySchema).optional(),
 });
+
+/** The API's key that signs commands, and the public keys workflows accept signatures from. */
+export interface CommandSigningConfig {
+  /**
+   * Signs every command the API forwards: the current key of COMMAND_SIGNING_KEYS; the dev key
+   * outside production when none is set; `null` in production without keys (the API refuses to start).
+   */
+  signingKey: CommandSigningKey | null;
+  /**
+   * Accepted by workflows: COMMAND_VERIFY_KEYS, else the public halves of the signing keys;
+   * empty in production without either (the worker refuses to start).
+   */
+  verifyKeys: CommandVerifyKey[];
+  usingDevKey: boolean;
+}
+
+type EnvValues = z.infer<typeof envSchema>;
+
+/** Command signing keys with rotation: several accepted, one (the current) signs. */
+function commandSigningConfig(e: EnvValues): CommandSigningConfig {
+  const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+  const configured = e.COMMAND_SIGNING_KEYS ?? [];
+  const ids = configured.map((k) => k.id);
+  if (new Set(ids).size !== ids.length) throw invalid('COMMAND_SIGNING_KEYS: key ids must be unique');
+  const usingDevKey = configured.length === 0 && e.NODE_ENV !== 'production';
+  const keys = usingDevKey ? [signingKeyFromSeed('dev', DEV_COMMAND_SIGNING_SEED)] : configured.map((k) => signingKeyFromSeed(k.id, k.privateKey));
+  let signingKey: CommandSigningKey | null = null;
+  if (keys.length > 0) {
+    const currentId = e.COMMAND_SIGNING_KEY_ID ?? (keys.length === 1 ? keys[0]!.id : undefined);
+    if (!currentId) throw invalid('COMMAND_SIGNING_KEY_ID is required when COMMAND_SIGNING_KEYS has more than one key');
+    signingKey = keys.find((k) => k.id === currentId) ?? null;
+    if (!signingKey) throw invalid(`COMMAND_SIGNING_KEY_ID "${currentId}" is not in COMMAND_SIGNING_KEYS (${ids.join(', ')})`);
+  }
+  const verifyKeys = e.COMMAND_VERIFY_KEYS
+    ? e.COMMAND_VERIFY_KEYS.map((k) => ({ id: k.id, publicKey: k.publicKey.toString('hex') }))
+    : keys.map(verifyKeyOf);
+  return { signingKey, verifyKeys, usingDevKey };
+}
 
 /** Keys that decrypt payloads and the id of the one that encrypts new payloads. */
 export interface EncryptionConfig {
@@ -215,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       workerAppPort: e.WORKER_APP_METRICS_PORT,
       pendingApprovalsCacheMs: e.PENDING_APPROVALS_CACHE_MS,
     },
+    commandSigning: commandSigningConfig(e),
     tracing: { exporter: e.OTEL_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,

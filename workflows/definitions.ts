@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CommandSignature } from '../src/domain/signed-command';
 import type { ProblemState } from './state';
 
 /** Starts a problem; the workflow id is the problem id. */
@@ -12,21 +13,32 @@ export interface ProblemInput {
   requestDigest: string;
 }
 
-/** An approver's decision, authenticated by the API before it reaches the workflow. */
-export interface ApprovalInput {
+/** An approver's decision, as the API authenticated it: every field is covered by the API's signature. */
+export interface ApprovalCommand {
   principal: string;
   roles: string[];
   groups: string[];
+  /** The person behind the key (beneficiary rule); null when the key names none. */
+  employeeId: string | null;
+  /** Accounts the principal is scoped to (beneficiary rule); null = not scoped. */
+  accounts: string[] | null;
   decision: 'approve' | 'reject';
   actionDigest: string;
   comment?: string;
 }
 
-/** The submitter's answer to a clarification question. */
-export interface ClarificationInput {
+/** An approval as it reaches the workflow: the command plus the API's signature over it. */
+export type ApprovalInput = ApprovalCommand & { signature: CommandSignature };
+
+/** The submitter's answer to a clarification question, for one round (a signed answer cannot answer another). */
+export interface ClarificationCommand {
   principal: string;
   text: string;
+  round: number;
 }
+
+/** A clarification as it reaches the workflow: the command plus the API's signature over it. */
+export type ClarificationInput = ClarificationCommand & { signature: CommandSignature };
 
 export const getProblemQuery = defineQuery<ProblemState>('getProblem');
 export const submitApprovalUpdate = defineUpdate<ProblemState, [ApprovalInput]>('submitApproval');
@@ -43,4 +55,8 @@ export const UpdateRejection = {
   notAwaitingClarification: 'not_awaiting_clarification',
   notSubmitter: 'not_submitter',
   invalidText: 'invalid_text',
+  beneficiaryApproval: 'beneficiary_approval_forbidden',
+  commandUnsigned: 'command_unsigned',
+  commandSignatureInvalid: 'command_signature_invalid',
+  commandExpired: 'command_expired',
 } as const;

@@ -3,14 +3,18 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { benefits, commitmentOf } from '../src/domain/commitment';
 import { digestOf } from '../src/domain/digest';
+import { verifyCommand, type CommandKind, type CommandSignature, type CommandVerifyKey } from '../src/domain/signed-command';
 import type { ExtractionResult } from '../src/domain/extraction';
 import type { ResolvedPolicy } from '../src/domain/policy';
 import { catalog } from '../src/domain/registry';
@@ -53,6 +57,23 @@ const { loadPolicy, notify: sendNotification } = proxyActivities<Activities>({
  */
 const notify = (event: Parameters<Activities['notify']>[0]): Promise<void> =>
   sendNotification.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]).catch(() => undefined);
+
+/** Worker configuration read into history: a local activity, no task queue round trip. */
+const { loadCommandKeys } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/**
+ * Changes that reach problems already running, each behind `patched()` so their recorded
+ * histories replay as they ran.
+ */
+const Patches = {
+  /** The API's public keys are loaded, and commands are verified against them. */
+  signedCommands: 'signed-commands',
+  /** An approval update answers once recorded instead of after the action ran. */
+  approvalAnswersOnRecord: 'approval-answers-on-record',
+} as const;
 
 /** Tools are activities named after the tool; options come from each tool's definition. */
 const tools = proxyActivities<Record<string, (call: ToolInvocation) => Promise<unknown>>>({ startToCloseTimeout: '30s' });
@@ -104,6 +125,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     updatedAt: startedAt,
   };
   const texts = [input.text];
+  let verifiedFacts: Facts = {};
+  let commandKeys: CommandVerifyKey[] = [];
   let pendingAnswer: string | null = null;
   let approvalResult: 'approved' | 'rejected' | null = null;
   let policy: ResolvedPolicy | undefined;
@@ -117,6 +140,22 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   setHandler(getProblemQuery, () => state);
 
+  /**
+   * (Re)loads the keys commands must be signed with, each time the problem starts waiting for one,
+   * so a key added to the workers reaches problems that wait for days (see docs/SECURITY.md).
+   */
+  const refreshCommandKeys = async (): Promise<void> => {
+    if (patched(Patches.signedCommands)) commandKeys = await loadCommandKeys();
+  };
+
+  /** Refuses a command the API did not sign, signed for another problem or kind, or too old to trust. */
+  const assertSigned = (kind: CommandKind, command: { signature?: CommandSignature }): void => {
+    const { signature, ...fields } = command;
+    const refused = verifyCommand(kind, input.problemId, fields, signature, commandKeys, Date.now());
+    if (refused === 'command_expired') throw rejection(UpdateRejection.commandExpired, 'the command is too old or from the future; send it again');
+    if (refused) throw rejection(refused === 'command_unsigned' ? UpdateRejection.commandUnsigned : UpdateRejection.commandSignatureInvalid, 'commands are accepted only as signed by the API');
+  };
+
   setHandler(
     submitClarificationUpdate,
     (answer: ClarificationInput) => {
@@ -125,8 +164,9 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     },
     {
       validator: (answer: ClarificationInput) => {
-        if (state.status !== 'needs_clarification' || pendingAnswer !== null) {
-          throw rejection(UpdateRejection.notAwaitingClarification, `problem is ${state.status}, not waiting for clarification`);
+        assertSigned('clarification', answer);
+        if (state.status !== 'needs_clarification' || pendingAnswer !== null || answer.round !== state.clarification?.round) {
+          throw rejection(UpdateRejection.notAwaitingClarification, `problem is ${state.status}, not waiting for this clarification`);
         }
         if (answer.principal !== input.submittedBy) throw rejection(UpdateRejection.notSubmitter, 'only the submitter can clarify a problem');
         const text = answer.text.trim();
@@ -149,17 +189,24 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       state.updatedAt = new Date().toISOString();
       if (approval.decision === 'reject') approvalResult = 'rejected';
       else if (pending.approvals.filter((a) => a.decision === 'approve').length >= pending.requiredApprovals) approvalResult = 'approved';
-      if (approvalResult !== null) await condition(() => state.status !== 'awaiting_approval' && state.status !== 'executing');
+      if (patched(Patches.approvalAnswersOnRecord)) {
+        // Answer once recorded: the action may take long, and the caller follows it with a read.
+        if (approvalResult !== null) setStatus(approvalResult === 'approved' ? 'executing' : 'rejected');
+      } else if (approvalResult !== null) {
+        await condition(() => state.status !== 'awaiting_approval' && state.status !== 'executing');
+      }
       return state;
     },
     {
       validator: (approval: ApprovalInput) => {
+        assertSigned('approval', approval);
         const pending = state.approval;
         if (state.status !== 'awaiting_approval' || !pending || approvalResult !== null) {
           throw rejection(UpdateRejection.notAwaitingApproval, `problem is ${state.status}, not awaiting approval`);
         }
         if (!approval.roles.includes('approver')) throw rejection(UpdateRejection.roleRequired, 'the approver role is required');
         if (approval.principal === input.submittedBy) throw rejection(UpdateRejection.selfApproval, 'the submitter of a problem cannot approve it');
+        if (benefits(pending.action, approval)) throw rejection(UpdateRejection.beneficiaryApproval, 'the action benefits this principal, who cannot approve it');
         if (approval.actionDigest !== pending.actionDigest) {
           throw rejection(UpdateRejection.staleActionDigest, 'the action changed since this approval was prepared; review the current action');
         }
@@ -181,7 +228,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     return state;
   };
 
-  const fail = (reasonCode: string, detail?: string) => finish('failed', { reasonCode, ...(detail ? { detail } : {}) });
+  /** Ends the problem as failed with a reason code; internal messages stay in history, never in the outcome. */
+  const fail = (reasonCode: string) => finish('failed', { reasonCode });
 
   policy = await loadPolicy.executeWithOptions({ summary: 'Load decision policy' }, []);
 
@@ -192,8 +240,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
       extraction = await extractProblem.executeWithOptions({ summary }, [{ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens }]);
     } catch (err) {
-      const { reasonCode, message } = reasonOf(err, 'extraction_failed');
-      return fail(reasonCode, message);
+      return fail(reasonOf(err, 'extraction_failed').reasonCode);
     }
     state.usage.llmCalls += extraction.usage.calls;
     state.usage.promptTokens += extraction.usage.promptTokens;
@@ -207,12 +254,13 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     } else {
       problemType = catalog.get(extraction.type);
       const claims = problemType?.claims.safeParse(extraction.claims);
-      if (!problemType || !claims?.success) return fail('extraction_invalid', 'extracted claims do not match the problem type schema');
+      if (!problemType || !claims?.success) return fail('extraction_invalid');
       state.type = problemType.name;
       state.entities = claims.data;
       upsertSearchAttributes([{ key: sa.type, value: problemType.name }]);
       const facts = await verify(problemType, claims.data);
-      if (facts instanceof Error) return fail('verification_failed', facts.message);
+      if (facts instanceof Error) return fail('verification_failed');
+      verifiedFacts = facts;
       const typePolicy = policy.types[problemType.name];
       decision = problemType.decide({ claims: claims.data, facts }, typePolicy);
       state.decision = {
@@ -236,6 +284,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     // Clarification: ask, wait for the answer (durable timer), then re-run extraction on all texts.
     if (round >= policy.clarificationRounds) return fail('clarification_rounds_exhausted');
     state.clarification = { question: decision.question, missingFields: decision.missingFields, reasonCode: decision.reasonCode, round: round + 1 };
+    await refreshCommandKeys();
     setStatus('needs_clarification');
     const answered = await condition(() => pendingAnswer !== null, policy.clarificationTimeoutMs, { summary: 'Clarification answer deadline' });
     if (!answered) return fail('clarification_timeout');
@@ -339,16 +388,14 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   /** Waits for approvals with durable timers: remind, escalate, then expire. */
   async function awaitApproval(problemType: ProblemType, decision: Extract<Decision, { kind: 'execute' }>): Promise<'approved' | 'rejected' | 'approval_rejected' | 'approval_timeout'> {
     const timing = policy!.approvalTiming;
-    const action = {
-      type: problemType.name,
-      name: decision.action,
-      steps: decision.steps.map((s) => ({ id: s.id, tool: s.tool, input: s.input })),
-    };
+    const action = commitmentOf(input.problemId, problemType.name, decision, policy!.version);
+    await refreshCommandKeys();
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
     state.approval = {
       action,
       actionDigest: digestOf(action),
+      evidence: { ruleId: decision.ruleId, reasonCode: decision.reasonCode, facts: verifiedFacts, texts: [...texts] },
       requiredApprovals: decision.approval!.requiredApprovals,
       group: decision.approval!.group ?? null,
       approvals: [],
@@ -375,6 +422,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     for (const [i, [ms, onTimeout]] of waits.entries()) {
       if (await condition(decided, Math.max(1, ms), { summary: timerSummaries[i] ?? 'Approval wait' })) break;
       await onTimeout();
+      await refreshCommandKeys();
     }
     if (approvalResult === 'approved') return 'approved';
     return approvalResult === 'rejected' ? 'approval_rejected' : 'approval_timeout';

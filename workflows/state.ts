@@ -37,9 +37,44 @@ export interface ApprovalRecord {
   actionDigest: string;
 }
 
+/** A tool call of an action as approvers see it and the digest covers it. */
+export interface CommittedCall {
+  id: string;
+  tool: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Everything an approval commits to, exactly as it will execute; the action digest is over all of it,
+ * so an approval of one commitment can never approve another.
+ */
+export interface ActionCommitment {
+  problemId: string;
+  type: string;
+  name: string;
+  steps: (CommittedCall & { compensation?: CommittedCall })[];
+  followUp: { afterMs: number; steps: CommittedCall[] } | null;
+  requiredApprovals: number;
+  group: string | null;
+  policyVersion: string;
+  /** Who the action benefits (step inputs `accountId` and `employeeId`): they never approve it. */
+  beneficiary: { accountIds: string[]; employeeIds: string[] };
+}
+
+/** What the approver is shown besides the action: the facts the rule read and why it decided so. */
+export interface ApprovalEvidence {
+  ruleId: string;
+  reasonCode: string;
+  /** The verified facts, as the systems of record returned them. */
+  facts: Record<string, unknown>;
+  /** The submitter's texts, original and clarifications, in order. */
+  texts: string[];
+}
+
 /** The action waiting for approval, exactly as it will execute. */
 export interface PendingApproval {
-  action: { type: string; name: string; steps: { id: string; tool: string; input: Record<string, unknown> }[] };
+  action: ActionCommitment;
+  evidence?: ApprovalEvidence;
   actionDigest: string;
   requiredApprovals: number;
   group: string | null;

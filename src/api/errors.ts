@@ -14,6 +14,18 @@ export class ApiError extends Error {
 /** gRPC status codes meaning "Temporal is not reachable right now". */
 const UNAVAILABLE_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
 
+/**
+ * Whether an error (or its cause) says Temporal could not be reached at all (gRPC UNAVAILABLE, a
+ * refused connection): a connection-level fact, unlike one call's deadline running out.
+ */
+export function isTemporalUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 14 /* UNAVAILABLE */) return true;
+    if (e instanceof Error && /UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Whether an error (or its cause) says Temporal could not be reached in time. */
 export function isTemporalUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -22,6 +22,7 @@ import {
 } from '../../workflows/definitions';
 import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../workflows/state';
 import { digestOf } from '../domain/digest';
+import type { CommandSigner } from '../security/command-keys';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
@@ -35,6 +36,8 @@ export interface ProblemServiceOptions {
   namespace: string;
   /** Deadline of one Temporal call made for an HTTP request. */
   rpcTimeoutMs?: number;
+  /** Signs every approval and clarification forwarded to a workflow: identity is the API's, never the payload's. */
+  signCommand: CommandSigner;
 }
 
 /** A problem as listed from visibility (no per-item query). */
@@ -60,6 +63,7 @@ const REJECTION_STATUS: Record<string, number> = {
   [UpdateRejection.notAwaitingClarification]: 409,
   [UpdateRejection.notSubmitter]: 403,
   [UpdateRejection.invalidText]: 400,
+  [UpdateRejection.beneficiaryApproval]: 403,
 };
 
 const memoSchema = z.object({ requestDigest: z.string() });
@@ -119,7 +123,7 @@ function updateError(err: unknown): unknown {
 
 /** Everything the HTTP routes ask of Temporal, in domain terms. */
 export function createProblemService(options: ProblemServiceOptions) {
-  const { client, taskQueue, namespace } = options;
+  const { client, taskQueue, namespace, signCommand } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
   const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
 
@@ -248,16 +252,28 @@ export function createProblemService(options: ProblemServiceOptions) {
     async clarify(id: string, principal: Principal, text: string): Promise<ProblemState> {
       const handle = client.workflow.getHandle(id);
       return sendUpdate(id, UpdateRejection.notAwaitingClarification, async () => {
-        const update = await withDeadline(() =>
-          handle.startUpdate(submitClarificationUpdate, { args: [{ principal: principal.principal, text }], waitForStage: WorkflowUpdateStage.ACCEPTED }),
-        );
+        // The answer is signed for the round it answers, so it cannot be replayed into a later one.
+        const { clarification } = await withDeadline(() => handle.query(getProblemQuery));
+        if (!clarification) throw new ApiError(409, UpdateRejection.notAwaitingClarification, 'the problem is not waiting for clarification');
+        const command = signCommand('clarification', id, { principal: principal.principal, text, round: clarification.round });
+        const update = await withDeadline(() => handle.startUpdate(submitClarificationUpdate, { args: [command], waitForStage: WorkflowUpdateStage.ACCEPTED }));
         return withDeadline(() => update.result());
       });
     },
 
-    /** Records an approval or rejection and returns the resulting state (update result). */
+    /**
+     * Records an approval or rejection, signed with the caller's authenticated identity, and
+     * returns the state once the workflow has recorded it (the action may still be running).
+     */
     async approve(id: string, principal: Principal, body: { decision: 'approve' | 'reject'; actionDigest: string; comment?: string }): Promise<ProblemState> {
-      const input: ApprovalInput = { principal: principal.principal, roles: principal.roles, groups: principal.groups, ...body };
+      const input: ApprovalInput = signCommand('approval', id, {
+        principal: principal.principal,
+        roles: principal.roles,
+        groups: principal.groups,
+        employeeId: principal.employeeId,
+        accounts: principal.accounts,
+        ...body,
+      });
       return sendUpdate(id, UpdateRejection.notAwaitingApproval, () =>
         withDeadline(() => client.workflow.getHandle(id).executeUpdate(submitApprovalUpdate, { args: [input] })),
       );
@@ -309,6 +325,7 @@ export function createProblemService(options: ProblemServiceOptions) {
           escalateAt: s.approval.escalateAt,
           expiresAt: s.approval.expiresAt,
           escalated: s.approval.escalated,
+          evidence: s.approval.evidence ?? null,
         }));
       return { items, nextCursor };
     },

@@ -36,10 +36,27 @@ const approvalRecord = z.object({
   actionDigest: z.string(),
 });
 
+const committedCall = z.object({ id: z.string(), tool: z.string(), input: z.record(z.string(), z.unknown()) });
+
+/** Everything an approval commits to; the action digest is over exactly this. */
 export const actionSchema = z.object({
+  problemId: z.string().optional(),
   type: z.string(),
   name: z.string(),
-  steps: z.array(z.object({ id: z.string(), tool: z.string(), input: z.record(z.string(), z.unknown()) })),
+  steps: z.array(committedCall.extend({ compensation: committedCall.optional() })),
+  followUp: z.object({ afterMs: z.number(), steps: z.array(committedCall) }).nullable().optional(),
+  requiredApprovals: z.number().optional(),
+  group: z.string().nullable().optional(),
+  policyVersion: z.string().optional(),
+  beneficiary: z.object({ accountIds: z.array(z.string()), employeeIds: z.array(z.string()) }).optional().describe('Who the action benefits; they cannot approve it'),
+}).describe('The commitment an approval is for (fields other than type, name and steps are absent on problems that started before they were recorded)');
+
+/** What an approver sees besides the action: the verified facts the rule read and why it decided so. */
+export const approvalEvidence = z.object({
+  ruleId: z.string(),
+  reasonCode: z.string(),
+  facts: z.record(z.string(), z.unknown()).describe('Verified facts as the systems of record returned them'),
+  texts: z.array(z.string()).describe("The submitter's texts: the original and each clarification"),
 });
 
 /** A problem as the API shows it: final outcome and reason codes, never model text. */
@@ -128,6 +145,7 @@ export const pendingApproval = z.object({
   escalateAt: z.string().describe('When the request escalates to the escalation group (time left = escalateAt - now)'),
   expiresAt: z.string().describe('When the request is auto-rejected with approval_timeout'),
   escalated: z.boolean().describe('True once escalated: members of the escalation group may approve too'),
+  evidence: approvalEvidence.nullable(),
 });
 
 export const pendingApprovalsResponse = z.object({ items: z.array(pendingApproval), nextCursor: z.string().nullable() });

@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { cachedCount, countPendingApprovals } from '../observability/pending-approvals';
@@ -10,6 +9,8 @@ import { createAuditService } from '../audit/audit-service';
 import { catalog } from '../domain/registry';
 import { buildApp } from './app';
 import { createProblemService } from './problem-service';
+import { createCommandSigner } from '../security/command-keys';
+import { ConfigError, loadConfig } from '../config';
 
 /** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
 async function main(): Promise<void> {
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
     ...(tracing ? { tracer: tracing.tracer } : {}),
     codec: { codec: createEncryptionCodec(config.encryption), namespace: config.temporal.namespace, corsOrigins: config.codecServer.corsOrigins },
   };
-  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  const { signingKey } = config.commandSigning;
+  if (!signingKey) throw new ConfigError('Invalid configuration:\n  COMMAND_SIGNING_KEYS is required when NODE_ENV=production: the API signs every approval and clarification');
+  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, signCommand: createCommandSigner(signingKey) });
   const audit = createAuditService({ client, catalog });
   const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());

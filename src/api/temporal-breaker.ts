@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { isTemporalUnavailable } from './errors';
+import { isTemporalUnreachable } from './errors';
 
 /**
  * Runs Temporal calls with a deadline, and fails fast while Temporal is known to be down:
@@ -17,7 +17,8 @@ export function createTemporalBreaker(client: Client, options: { rpcTimeoutMs: n
     try {
       return await client.connection.withDeadline(Date.now() + options.rpcTimeoutMs, fn);
     } catch (err) {
-      if (isTemporalUnavailable(err)) reachable = false;
+      // Only a connection-level failure opens the breaker: a slow call or one deadline says nothing of the others.
+      if (isTemporalUnreachable(err)) reachable = false;
       throw err;
     }
   };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ActivityDeps } from '../../activities';
-import type { Config } from '../config';
+import { ConfigError, type Config } from '../config';
 import { resolvePolicy, type PolicyFile } from '../domain/policy';
 import { catalog as defaultCatalog, type Catalog } from '../domain/registry';
 import { createFailoverProvider } from '../llm/failover-provider';
@@ -31,6 +31,9 @@ export function createNotifier(config: Config, log: Logger): Notifier {
 
 /** Wires the worker's activity dependencies from configuration. */
 export function activityDepsFromConfig(config: Config, log: Logger, catalog: Catalog = defaultCatalog): ActivityDeps {
+  if (config.commandSigning.verifyKeys.length === 0) {
+    throw new ConfigError('Invalid configuration:\n  the worker needs COMMAND_VERIFY_KEYS (or COMMAND_SIGNING_KEYS) to verify approvals and clarifications');
+  }
   const policyFile = config.policyFile ? (JSON.parse(fs.readFileSync(config.policyFile, 'utf8')) as PolicyFile) : undefined;
   return {
     catalog,
@@ -40,5 +43,6 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
     notifier: createNotifier(config, log),
     repairAttempts: config.llm.repairAttempts,
     tokenBudget: config.llm.tokenBudget,
+    commandKeys: config.commandSigning.verifyKeys,
   };
 }

@@ -3,7 +3,7 @@ import { buildApp, BODY_LIMIT } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS } from '../../src/config';
 import { freePort } from '../../scripts/lib/processes';
-import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { keys, startHarness, submit, waitForStatus, type Harness, testCommandSigner } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -149,7 +149,7 @@ describe('Temporal unreachable', () => {
   test('the API starts, answers 503 temporal_unavailable and /readyz 503, and starts nothing', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const client = new Client({ connection });
-    const service = createProblemService({ client, taskQueue: 'nowhere', namespace: 'default', rpcTimeoutMs: 3000 });
+    const service = createProblemService({ client, taskQueue: 'nowhere', namespace: 'default', rpcTimeoutMs: 3000 , signCommand: testCommandSigner() });
     const app = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false });
     try {
       const res = await submit(app, keys.alice, { text });

@@ -12,7 +12,7 @@ import { createSystemsClient } from '../../src/systems/client';
 import { createEncryptionCodec, dataConverterFor } from '../../src/temporal/codec/data-converter';
 import { createWorker } from '../../src/temporal/worker';
 import type { ProblemState } from '../../workflows/state';
-import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { keys, startHarness, submit, waitForStatus, type Harness, testCommandSigner } from '../support/harness';
 
 const keyA = { id: 'key-A', key: randomBytes(32) };
 const keyB = { id: 'key-B', key: randomBytes(32) };
@@ -63,7 +63,7 @@ const codecCall = (app: FastifyInstance, op: 'encode' | 'decode', payloads: Json
 /** An API app on the same dev server whose client and codec server use another key set. */
 async function appWith(encryption: EncryptionConfig) {
   const client = new Client({ connection: h.client.connection, namespace: 'default', dataConverter: dataConverterFor(encryption) });
-  const service = createProblemService({ client, taskQueue: h.taskQueue, namespace: 'default' });
+  const service = createProblemService({ client, taskQueue: h.taskQueue, namespace: 'default' , signCommand: testCommandSigner() });
   const app = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false, codec: { codec: createEncryptionCodec(encryption), namespace: 'default', corsOrigins: [] } });
   return { app, client };
 }
@@ -188,6 +188,7 @@ describe('payload encryption on a real dev server', () => {
         notifier: { send: async () => undefined },
         repairAttempts: 1,
         tokenBudget: 20_000,
+        commandKeys: config.commandSigning.verifyKeys,
       },
     });
     const running: Promise<void> = worker.run();

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { keys, startHarness, submit, waitForStatus, type Harness, testCommandSigner } from '../support/harness';
 
 let h: Harness;
 let app: FastifyInstance;
@@ -19,7 +19,7 @@ beforeAll(async () => {
     },
   });
   // An API with a real pino logger on the harness's Temporal client and task queue.
-  const service = createProblemService({ client: h.client, taskQueue: h.taskQueue, namespace: 'default' });
+  const service = createProblemService({ client: h.client, taskQueue: h.taskQueue, namespace: 'default' , signCommand: testCommandSigner() });
   app = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: createLogger({ level: 'info', name: 'api', destination }) });
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { BODY_LIMIT, buildApp } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS } from '../../src/config';
-import { keys } from '../support/harness';
+import { keys, testCommandSigner } from '../support/harness';
 
 /**
  * Hardening of the HTTP API: per-key rate limits, body size limit, security headers and key
@@ -23,7 +23,7 @@ const started: string[] = [];
 beforeAll(async () => {
   connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
   client = new Client({ connection });
-  const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
+  const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 , signCommand: testCommandSigner() });
   app = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false, rateLimitPerMinute: LIMIT });
   roomy = await buildApp({ apiKeys: DEV_API_KEYS, service, logger: false, rateLimitPerMinute: 10_000 });
   await Promise.all([app.ready(), roomy.ready()]);

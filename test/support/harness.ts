@@ -21,6 +21,7 @@ import { createSystemsClient } from '../../src/systems/client';
 import { openSystemsDb, type SystemsDb } from '../../src/systems/db';
 import { createFaultInjector, type FaultInjector } from '../../src/systems/faults';
 import { createWorker } from '../../src/temporal/worker';
+import { createCommandSigner, type CommandSigner } from '../../src/security/command-keys';
 import type { ProblemState, ProblemStatus } from '../../workflows/state';
 
 let runtimeInstalled = false;
@@ -102,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         notifier,
         repairAttempts: options.repairAttempts ?? 1,
         tokenBudget: options.tokenBudget ?? 20_000,
+        commandKeys: config.commandSigning.verifyKeys,
       },
     }));
     running = worker.run();
@@ -123,7 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     codec: { codec: createEncryptionCodec(config.encryption), namespace: 'default', corsOrigins: config.codecServer.corsOrigins },
     ...(options.tracing ? { tracer: options.tracing.tracer } : {}),
   };
-  const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000 });
+  const service = createProblemService({ client, taskQueue, namespace: 'default', rpcTimeoutMs: 10_000, signCommand: createCommandSigner(config.commandSigning.signingKey!) });
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
@@ -190,4 +192,9 @@ export async function submitAndSettle(app: FastifyInstance, key: string, text: s
 /** The demo systems' side-effect ledger. */
 export function ledger(db: SystemsDb): { kind: string; idempotencyKey: string; ref: string }[] {
   return db.prepare('SELECT kind, idempotency_key AS idempotencyKey, ref FROM ledger ORDER BY seq').all() as { kind: string; idempotencyKey: string; ref: string }[];
+}
+
+/** Signs commands as the API does in tests (the dev key, which test workers accept). */
+export function testCommandSigner(): CommandSigner {
+  return createCommandSigner(loadConfig({ NODE_ENV: 'test' }).commandSigning.signingKey!);
 }

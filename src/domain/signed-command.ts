@@ -1,0 +1,79 @@
+import { ed25519 } from '@noble/curves/ed25519';
+import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import canonicalize from 'canonicalize';
+
+/**
+ * Commands the API forwards to a problem workflow (approvals, clarifications), signed by the API
+ * so that identity is never taken from a payload: a command written straight to Temporal (CLI,
+ * Web UI, another client) carries no valid signature and is refused by the workflow's validator.
+ *
+ * Ed25519 rather than an HMAC: the workflow must verify inside its sandbox, so whatever key it
+ * verifies with is visible to anyone who can read its history or the worker's bundle. With an
+ * HMAC that key would also forge; with Ed25519 the workflow only ever holds public keys, and the
+ * private keys stay in the API. Pure JavaScript (@noble/curves), deterministic: safe in workflows.
+ */
+
+/** What a command is for; part of the signed message so a signature cannot move between kinds. */
+export type CommandKind = 'approval' | 'clarification';
+
+/** The API's signature over a command: key id (rotation), issue time (expiry), Ed25519 signature. */
+export interface CommandSignature {
+  keyId: string;
+  issuedAt: string;
+  /** Ed25519 signature of {@link commandMessage}, hex. */
+  value: string;
+}
+
+/** A public key the workflow accepts signatures from. */
+export interface CommandVerifyKey {
+  id: string;
+  /** Raw 32-byte Ed25519 public key, hex. */
+  publicKey: string;
+}
+
+/** How old a signed command may be when the workflow sees it; a captured command expires. */
+export const COMMAND_MAX_AGE_MS = 5 * 60_000;
+/** Clock skew tolerated between the API and the workflow's time. */
+export const COMMAND_MAX_SKEW_MS = 60_000;
+
+/** Why a command's signature is refused; each is a stable update rejection type. */
+export type SignatureRejection = 'command_unsigned' | 'command_signature_invalid' | 'command_expired';
+
+/**
+ * The exact bytes that are signed: RFC 8785 canonical JSON of the kind, the problem id, the key id,
+ * the issue time and every field of the command. Any changed field breaks the signature.
+ */
+export function commandMessage(kind: CommandKind, problemId: string, fields: object, signature: Omit<CommandSignature, 'value'>): Uint8Array {
+  const canonical = canonicalize({ kind, problemId, keyId: signature.keyId, issuedAt: signature.issuedAt, fields });
+  if (canonical === undefined) throw new TypeError('command cannot be serialised canonically');
+  return utf8ToBytes(canonical);
+}
+
+const HEX = /^[0-9a-f]+$/i;
+
+/**
+ * Verifies a command's signature against the accepted keys at `nowMs` (workflow time).
+ * Returns `null` when the command is authentic and fresh, else the rejection type.
+ */
+export function verifyCommand(
+  kind: CommandKind,
+  problemId: string,
+  fields: object,
+  signature: CommandSignature | undefined,
+  keys: readonly CommandVerifyKey[],
+  nowMs: number,
+): SignatureRejection | null {
+  if (!signature || typeof signature.value !== 'string' || typeof signature.keyId !== 'string' || typeof signature.issuedAt !== 'string') return 'command_unsigned';
+  const key = keys.find((k) => k.id === signature.keyId);
+  if (!key || signature.value.length !== 128 || !HEX.test(signature.value)) return 'command_signature_invalid';
+  let valid = false;
+  try {
+    valid = ed25519.verify(hexToBytes(signature.value), commandMessage(kind, problemId, fields, signature), hexToBytes(key.publicKey));
+  } catch {
+    valid = false;
+  }
+  if (!valid) return 'command_signature_invalid';
+  const issuedAt = Date.parse(signature.issuedAt);
+  if (!Number.isFinite(issuedAt) || nowMs - issuedAt > COMMAND_MAX_AGE_MS || issuedAt - nowMs > COMMAND_MAX_SKEW_MS) return 'command_expired';
+  return null;
+}

@@ -1,0 +1,133 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { randomBytes } from 'node:crypto';
+import { DEV_API_KEYS, type ApiKeyEntry } from '../../src/config';
+import { defaultBillingPolicy } from '../../src/domain/billing-dispute/schema';
+import type { PolicyFile } from '../../src/domain/policy';
+import { createCommandSigner, signingKeyFromSeed } from '../../src/security/command-keys';
+import { submitApprovalUpdate, type ApprovalInput } from '../../workflows/definitions';
+import type { ProblemState } from '../../workflows/state';
+import { keys, ledger, startHarness, submit, testCommandSigner, waitForStatus, type Harness } from '../support/harness';
+
+/** A manager of eng-managers who is also EMP-501, and an approver scoped to ACC-1001 (a customer's own account). */
+const apiKeys: ApiKeyEntry[] = [
+  ...DEV_API_KEYS,
+  { key: 'test-manager-emp501-key', principal: 'mona', roles: ['approver'], groups: ['eng-managers'], employeeId: 'EMP-501' },
+  { key: 'test-scoped-approver-key', principal: 'sam', roles: ['approver'], groups: ['billing-approvers'], accounts: ['ACC-1001'] },
+];
+const policy: PolicyFile = { version: 'test-trusted-approvals', types: { billing_dispute: { ...defaultBillingPolicy, approverGroup: 'billing-approvers' } } };
+const CREDIT_999 = 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.';
+
+type Waiting = ProblemState & { approval: NonNullable<ProblemState['approval']> };
+
+async function waiting(h: Harness, text: string, key = keys.alice): Promise<Waiting> {
+  const res = await submit(h.app, key, { text });
+  expect(res.statusCode).toBe(202);
+  const state = await waitForStatus(h.app, key, res.json().id, ['awaiting_approval', 'completed', 'rejected', 'failed']);
+  expect(state.status).toBe('awaiting_approval');
+  return state as Waiting;
+}
+
+const approve = (h: Harness, id: string, key: string, payload: Record<string, unknown>) =>
+  h.app.inject({ method: 'POST', url: `/v1/problems/${id}/approvals`, headers: { authorization: `Bearer ${key}` }, payload });
+
+const credits = (h: Harness, id: string) => ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith(`${id}/`));
+
+/** Sends an approval straight to Temporal, past the API, and returns the rejection type. */
+async function sendPastTheApi(h: Harness, id: string, input: unknown): Promise<string | undefined> {
+  const err = await h.client.workflow.getHandle(id).executeUpdate(submitApprovalUpdate, { args: [input as ApprovalInput] }).then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  return cause instanceof ApplicationFailure ? cause.type ?? undefined : undefined;
+}
+
+describe('approvals trusted end to end', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ apiKeys, policy });
+  });
+  afterAll(async () => h?.stop());
+
+  test('an approval written straight to Temporal with a claimed identity is refused; nothing is credited', async () => {
+    const p = await waiting(h, CREDIT_999);
+    const forged = { principal: 'mallory', roles: ['approver', 'admin'], groups: ['billing-approvers'], employeeId: null, accounts: null, decision: 'approve', actionDigest: p.approval.actionDigest };
+    expect(await sendPastTheApi(h, p.id, forged)).toBe('command_unsigned');
+
+    // Signed with a key the workers do not accept, even under an accepted key id.
+    const mallorysKey = createCommandSigner(signingKeyFromSeed('dev', randomBytes(32)));
+    expect(await sendPastTheApi(h, p.id, mallorysKey('approval', p.id, forged))).toBe('command_signature_invalid');
+
+    // A genuine signature for another problem, or with the identity edited afterwards.
+    const genuine = testCommandSigner()('approval', 'prb_01OTHERPROBLEM000000000000', { ...forged, principal: 'bob' });
+    expect(await sendPastTheApi(h, p.id, genuine)).toBe('command_signature_invalid');
+    const edited = { ...testCommandSigner()('approval', p.id, { ...forged, principal: 'bob', roles: ['submitter'] }), roles: ['approver'] };
+    expect(await sendPastTheApi(h, p.id, edited)).toBe('command_signature_invalid');
+
+    const after = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}`, headers: { authorization: `Bearer ${keys.alice}` } });
+    expect(after.json()).toMatchObject({ status: 'awaiting_approval', approval: { approvals: [] } });
+    expect(credits(h, p.id)).toHaveLength(0);
+
+    // The same approval through the API, by a real approver, goes through; the audit shows the signed identity.
+    expect((await approve(h, p.id, keys.bob, { decision: 'approve', actionDigest: p.approval.actionDigest })).statusCode).toBe(200);
+    await waitForStatus(h.app, keys.alice, p.id, ['completed']);
+    const audit = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}/audit`, headers: { authorization: `Bearer ${keys.erin}` } });
+    expect((audit.json().steps as { kind: string; principal?: string }[]).filter((s) => s.kind === 'approval').map((s) => s.principal)).toEqual(['bob']);
+  });
+
+  test('the employee a grant is for cannot approve it, even as a manager of the right group', async () => {
+    const p = await waiting(h, 'Please grant EMP-501 viewer access to grafana for 7 days.');
+    expect(p.approval.group).toBe('eng-managers');
+    const res = await approve(h, p.id, 'test-manager-emp501-key', { decision: 'approve', actionDigest: p.approval.actionDigest });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('beneficiary_approval_forbidden');
+    // Another manager of the group can.
+    expect((await approve(h, p.id, keys.bob, { decision: 'approve', actionDigest: p.approval.actionDigest })).statusCode).toBe(200);
+  });
+
+  test('an approver scoped to the credited account cannot approve the credit', async () => {
+    const p = await waiting(h, CREDIT_999, keys.dave);
+    const res = await approve(h, p.id, 'test-scoped-approver-key', { decision: 'approve', actionDigest: p.approval.actionDigest });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('beneficiary_approval_forbidden');
+    expect(credits(h, p.id)).toHaveLength(0);
+    await approve(h, p.id, keys.bob, { decision: 'reject', actionDigest: p.approval.actionDigest });
+  });
+
+  test('the approver sees the evidence: verified facts, rule and reason, the texts; the digest covers the whole commitment', async () => {
+    const p = await waiting(h, CREDIT_999);
+    const list = await h.app.inject({ method: 'GET', url: '/v1/approvals?limit=50', headers: { authorization: `Bearer ${keys.bob}` } });
+    const item = (list.json().items as { problemId: string }[]).find((i) => i.problemId === p.id);
+    expect(item).toMatchObject({
+      evidence: {
+        ruleId: 'BD-11',
+        reasonCode: 'credit_needs_approval',
+        facts: { invoice: { found: true, invoiceId: 'INV-2001', accountId: 'ACC-1001' } },
+        texts: [CREDIT_999],
+      },
+      action: { problemId: p.id, policyVersion: 'test-trusted-approvals', requiredApprovals: 1, group: 'billing-approvers', beneficiary: { accountIds: ['ACC-1001'], employeeIds: [] } },
+    });
+    await approve(h, p.id, keys.bob, { decision: 'reject', actionDigest: p.approval.actionDigest });
+  });
+
+  test('a slow action: the approval answers once recorded, not after the action ran', async () => {
+    const p = await waiting(h, CREDIT_999);
+    // Billing answers in 4 s (under the harness's 5 s client deadline); the approval must not wait for it.
+    h.systems.faults.configure({ latencyMs: 4000 });
+    try {
+      const started = Date.now();
+      const res = await approve(h, p.id, keys.bob, { decision: 'approve', actionDigest: p.approval.actionDigest });
+      const tookMs = Date.now() - started;
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ id: p.id, status: 'executing', approval: { approvals: [{ principal: 'bob', decision: 'approve' }] } });
+      expect(tookMs).toBeLessThan(2500);
+      // The client follows the outcome with GET; a retry of the approval is a clear conflict, not a 503.
+      const retry = await approve(h, p.id, keys.bob, { decision: 'approve', actionDigest: p.approval.actionDigest });
+      expect(retry.statusCode).toBe(409);
+      const done = await waitForStatus(h.app, keys.alice, p.id, ['completed', 'failed'], 60_000);
+      expect(done.status).toBe('completed');
+    } finally {
+      h.systems.faults.configure({});
+    }
+    expect(credits(h, p.id)).toHaveLength(1);
+  });
+});
