@@ -329,7 +329,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       const verdict = await awaitApproval(problemType, decision);
       if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
     }
-    setStatus('executing');
+    // The approval handler already said so when the last approval was recorded.
+    if (state.status !== 'executing') setStatus('executing');
     const steps: StepRecord[] = decision.steps.map((s) => ({ id: s.id, tool: s.tool, status: 'skipped' }));
     const results: Record<string, unknown> = {};
     for (const [i, step] of decision.steps.entries()) {

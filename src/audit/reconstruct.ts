@@ -1,5 +1,6 @@
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { DecisionRecord, ProblemState } from '../../workflows/state';
+import { commitmentOf } from '../domain/commitment';
 import { digestOf } from '../domain/digest';
 import type { ExtractionResult } from '../domain/extraction';
 import type { ResolvedPolicy } from '../domain/policy';
@@ -65,6 +66,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
   let closed = false;
   let lastDecision: DecisionStep | null = null;
   let result: Partial<ProblemState> | null = null;
+  let problemId = '';
   const events = history.events ?? [];
 
   const first = async (payloads: { payloads?: Parameters<PayloadDecoder>[0] } | null | undefined): Promise<unknown> => (await decode(payloads?.payloads))[0];
@@ -89,6 +91,8 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const attrs = decodeTypedSearchAttributes(event.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields);
+        const input = await first(event.workflowExecutionStartedEventAttributes?.input);
+        if (isRecord(input)) problemId = str(input.problemId) ?? '';
         const initial = attrs.get(sa.status);
         if (initial) {
           status = initial;
@@ -272,7 +276,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     for (const s of [...decision.steps, ...(decision.followUp?.steps ?? [])]) if (s.compensation) compensationIds.add(s.compensation.id);
     step.plannedSteps = decision.steps.map((s) => ({ id: s.id, tool: s.tool }));
     if (decision.approval) {
-      const action = { type: problemType.name, name: decision.action, steps: decision.steps.map((s) => ({ id: s.id, tool: s.tool, input: s.input })) };
+      const action = commitmentOf(problemId, problemType.name, decision, policy.version);
       step.approval = { requiredApprovals: decision.approval.requiredApprovals, group: decision.approval.group ?? null, actionDigest: digestOf(action) };
     }
     return step;

@@ -46,7 +46,9 @@ describe('access_request end to end on a real Temporal dev server', () => {
 
     const ok = await approve(id, keys.bob, digest);
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'completed', outcome: { results: { grant: { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' } }, followUp: { status: 'scheduled' } } });
+    expect(ok.json()).toMatchObject({ status: 'executing' });
+    const granted = await waitForStatus(h.app, keys.alice, id, ['completed']);
+    expect(granted).toMatchObject({ outcome: { results: { grant: { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' } }, followUp: { status: 'scheduled' } } });
     expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant']);
 
     const revoked = await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
@@ -69,7 +71,8 @@ describe('access_request end to end on a real Temporal dev server', () => {
     expect(waiting.approval).toMatchObject({ group: 'fin-managers' });
     expect((await approve(id, keys.bob, waiting.approval!.actionDigest)).statusCode).toBe(403);
     const res = await approve(id, keys.carol, waiting.approval!.actionDigest, 'reject');
-    expect(res.json()).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'approval_rejected' } });
+    expect(res.json()).toMatchObject({ status: 'rejected' });
+    expect(await waitForStatus(h.app, keys.alice, id, ['rejected'])).toMatchObject({ outcome: { reasonCode: 'approval_rejected' } });
     expect(effectsOf(id)).toHaveLength(0);
   });
 
@@ -78,7 +81,8 @@ describe('access_request end to end on a real Temporal dev server', () => {
     try {
       const { id } = await submitted('EMP-501 needs read access on prod-db for 1 day');
       const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
-      expect((await approve(id, keys.bob, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'completed' });
+      expect((await approve(id, keys.bob, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'executing' });
+      await waitForStatus(h.app, keys.alice, id, ['completed']);
       expect(h.systems.faults.current().failNext?.[0]?.count).toBe(0);
       await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
       expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant', 'access_revoke']);
@@ -92,7 +96,7 @@ describe('access_request end to end on a real Temporal dev server', () => {
     try {
       const { id } = await submitted('Grant EMP-502 editor access to grafana for 1 day');
       const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
-      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'completed' });
+      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'executing' });
       const failed = await waitForStatus(h.app, keys.alice, id, ['failed'], 15_000);
       expect(failed.outcome).toMatchObject({ reasonCode: 'injected_fault', followUp: { status: 'failed', stepId: 'revoke', error: 'injected_fault' } });
       expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant']);

@@ -61,7 +61,10 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
 
     const second = await approveAs(h, p.id, 'carol', { decision: 'approve', actionDigest: p.approval.actionDigest });
     expect(second.statusCode).toBe(200);
-    expect(second.json()).toMatchObject({ status: 'completed', outcome: { results: { credit: { invoiceId: 'INV-2001', lineNo: 2, amount: 1500 } } } });
+    // Answered once recorded; the action runs after, and the client follows it with GET.
+    expect(second.json()).toMatchObject({ status: 'executing' });
+    const completed = await waitForStatus(h.app, keys.alice, p.id, ['completed']);
+    expect(completed).toMatchObject({ outcome: { results: { credit: { invoiceId: 'INV-2001', lineNo: 2, amount: 1500 } } } });
     expect(credits(h, p.id)).toHaveLength(1);
 
     const audit = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}/audit`, headers: { authorization: `Bearer ${keys.erin}` } });
@@ -86,7 +89,7 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
     expect(statuses).toEqual([200, 409]);
     const loser = results.find((r) => r.statusCode === 409)!;
     expect(['not_awaiting_approval', 'already_decided']).toContain(loser.json().error.code);
-    expect(results.find((r) => r.statusCode === 200)!.json().status).toBe('completed');
+    expect(results.find((r) => r.statusCode === 200)!.json().status).toBe('executing');
     const done = await waitForStatus(h.app, keys.alice, p.id, ['completed']);
     expect(done.approval!.approvals).toHaveLength(1);
     expect(credits(h, p.id)).toHaveLength(1);
@@ -125,7 +128,8 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
       expect(res.json().error.code).toBe('self_approval_forbidden');
       const rejected = await approveAs(h, own.id, 'carol', { decision: 'reject', actionDigest: own.approval.actionDigest, comment: 'no evidence' });
       expect(rejected.statusCode).toBe(200);
-      expect(rejected.json()).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'approval_rejected' } });
+      expect(rejected.json()).toMatchObject({ status: 'rejected' });
+      expect(await waitForStatus(h.app, keys.bob, own.id, ['rejected'])).toMatchObject({ outcome: { reasonCode: 'approval_rejected' } });
       // Approving an already rejected problem is a conflict.
       const after = await approveAs(h, own.id, 'erin', { decision: 'approve', actionDigest: own.approval.actionDigest });
       expect(after.statusCode).toBe(409);
@@ -215,7 +219,8 @@ describe('approval timers: remind, escalate, then auto-reject', () => {
 
     const ok = await approveAs(h, escalated.id, 'erin', { decision: 'approve', actionDigest: escalated.approval.actionDigest, comment: 'escalated; approved' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().status).toBe('completed');
+    expect(ok.json().status).toBe('executing');
+    await waitForStatus(h.app, keys.alice, escalated.id, ['completed']);
     expect(credits(h, escalated.id)).toHaveLength(1);
 
     const expired = await waitForStatus(h.app, keys.alice, expiring.id, ['rejected', 'completed', 'failed'], 30_000);
@@ -248,7 +253,8 @@ describe('notifications are best effort', () => {
     const p = await waiting(h, TEXT.oneApproval);
     const ok = await approveAs(h, p.id, 'bob', { decision: 'approve', actionDigest: p.approval.actionDigest });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().status).toBe('completed');
+    expect(ok.json().status).toBe('executing');
+    await waitForStatus(h.app, keys.alice, p.id, ['completed']);
     expect(credits(h, p.id)).toHaveLength(1);
     const handle = h.client.workflow.getHandle(p.id);
     expect(await handle.result()).toMatchObject({ status: 'completed' });

@@ -59,7 +59,8 @@ describe('clarification loop', () => {
       method: 'POST', url: `/v1/problems/${first.id}/approvals`, headers: { authorization: `Bearer ${keys.bob}` },
       payload: { decision: 'approve', actionDigest: waiting.approval!.actionDigest },
     });
-    expect(ok.json()).toMatchObject({ status: 'completed' });
+    expect(ok.json()).toMatchObject({ status: 'executing' });
+    await waitForStatus(h.app, keys.alice, first.id, ['completed']);
 
     const audit = await h.app.inject({ method: 'GET', url: `/v1/problems/${first.id}/audit`, headers: { authorization: `Bearer ${keys.erin}` } });
     const kinds = (audit.json().steps as { kind: string }[]).map((s) => s.kind);
