@@ -38,7 +38,8 @@ describe('billing_dispute end to end on a real Temporal dev server', () => {
 
     const ok = await approve(id, keys.bob, digest);
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'completed', approval: { approvals: [{ principal: 'bob', decision: 'approve' }] } });
+    expect(ok.json()).toMatchObject({ status: 'executing', approval: { approvals: [{ principal: 'bob', decision: 'approve' }] } });
+    await waitForStatus(h.app, keys.alice, id, ['completed']);
     const again = await approve(id, keys.carol, digest);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('not_awaiting_approval');

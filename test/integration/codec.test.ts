@@ -196,7 +196,8 @@ describe('payload encryption on a real dev server', () => {
     try {
       const approved = await app.inject({ method: 'POST', url: `/v1/problems/${id}/approvals`, headers: { authorization: `Bearer ${keys.bob}` }, payload: { decision: 'approve', actionDigest: waiting.approval!.actionDigest } });
       expect(approved.statusCode).toBe(200);
-      expect((approved.json() as ProblemState).status).toBe('completed');
+      expect((approved.json() as ProblemState).status).toBe('executing');
+      await waitForStatus(app, keys.alice, id, ['completed']);
 
       const keyIds = new Set(payloadsOf((await historyOf(id)).events).map((p) => text(p.metadata?.['encryption-key-id'])));
       expect(keyIds).toEqual(new Set(['key-A', 'key-B']));

@@ -71,8 +71,8 @@ test('problems waiting for approval survive a dev server restart and then comple
   }
   for (const p of waiting) {
     for (const who of ['bob', 'carol'] as const) {
-      const current = await waitForStatus(h.app, keys.alice, p.id, ['awaiting_approval', 'completed']);
-      if (current.status === 'completed') break;
+      const current = await waitForStatus(h.app, keys.alice, p.id, ['awaiting_approval', 'executing', 'completed']);
+      if (current.status !== 'awaiting_approval') break;
       const res = await h.app.inject({
         method: 'POST', url: `/v1/problems/${p.id}/approvals`, headers: { authorization: `Bearer ${keys[who]}` },
         payload: { decision: 'approve', actionDigest: p.approval!.actionDigest },
