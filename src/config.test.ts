@@ -35,3 +35,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 });
+
+describe('command signing keys', () => {
+  const seed = (n: number) => Buffer.alloc(32, n).toString('base64');
+  const prodKeys = JSON.stringify([{ key: 'production-key-0000000001', principal: 'svc', roles: ['admin'] }]);
+
+  test('production has no signing key and no accepted key unless configured (the processes then refuse to start)', () => {
+    const c = loadConfig({ NODE_ENV: 'production', API_KEYS: prodKeys });
+    expect(c.commandSigning).toMatchObject({ signingKey: null, verifyKeys: [], usingDevKey: false });
+  });
+
+  test('rotation: several keys accepted, the current one signs; verify keys default to their public halves', () => {
+    const c = loadConfig({ COMMAND_SIGNING_KEYS: JSON.stringify([{ id: 'old', privateKey: seed(1) }, { id: 'new', privateKey: seed(2) }]), COMMAND_SIGNING_KEY_ID: 'new' });
+    expect(c.commandSigning.signingKey?.id).toBe('new');
+    expect(c.commandSigning.verifyKeys.map((k) => k.id)).toEqual(['old', 'new']);
+    expect(c.commandSigning.verifyKeys[0]!.publicKey).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test.each([
+    ['two keys and no current id', { COMMAND_SIGNING_KEYS: JSON.stringify([{ id: 'a', privateKey: seed(1) }, { id: 'b', privateKey: seed(2) }]) }, /COMMAND_SIGNING_KEY_ID is required/],
+    ['a current id that is not a key', { COMMAND_SIGNING_KEYS: JSON.stringify([{ id: 'a', privateKey: seed(1) }]), COMMAND_SIGNING_KEY_ID: 'b' }, /"b" is not in COMMAND_SIGNING_KEYS/],
+    ['duplicate ids', { COMMAND_SIGNING_KEYS: JSON.stringify([{ id: 'a', privateKey: seed(1) }, { id: 'a', privateKey: seed(2) }]) }, /must be unique/],
+    ['a seed of the wrong size', { COMMAND_SIGNING_KEYS: JSON.stringify([{ id: 'a', privateKey: 'c2hvcnQ=' }]) }, /base64 of 32 bytes/],
+  ])('refuses %s', (_, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -108,6 +108,15 @@ export interface PendingApproval {
   requestedAt: string;
   escalateAt?: string;
   expiresAt: string;
+  evidence?: ApprovalEvidence | null;
+}
+
+/** What the approver is shown besides the action: the verified facts the rule read and why it decided so. */
+export interface ApprovalEvidence {
+  ruleId: string;
+  reasonCode: string;
+  facts: Record<string, unknown>;
+  texts: string[];
 }
 
 /** One step of `GET /v1/problems/:id/audit`: `kind` and `at` always, the rest by kind. */

@@ -197,6 +197,15 @@ test('a ₹999 dispute: alice submits, bob approves with a double click (one req
   expect(shown).toMatch(/sha256:[0-9a-f]{64}/);
   expect(shown).toMatch(/Escalates in \d+ [dh]\b/);
   expect(shown).toContain('Submitted by alice');
+  // The evidence: the rule and reason, the invoice as billing recorded it, the submitter's own words.
+  const evidence = card.locator('details.evidence');
+  expect(await evidence.getAttribute('open')).not.toBeNull();
+  const facts = await evidence.textContent();
+  expect(facts).toContain('BD-11');
+  expect(facts).toContain('FIBER-100');
+  expect(facts).toContain('Installation');
+  expect(facts).toContain(TEXT.oneApproval);
+  await shot(bob, 'approval-evidence');
 
   let posts = 0;
   bob.on('request', (r) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure } from '../api';
 import { ActionDetails } from '../components/action-details';
+import { EvidenceDetails } from '../components/evidence-details';
 import { FailureNotice } from '../components/failure-notice';
 import { StatusBadge } from '../components/status-badge';
 import { useSession } from '../session';
@@ -110,6 +111,7 @@ function ApprovalCard({ item, now, decided, onDecided, onStale }: CardProps) {
         {item.group ? ` (group ${item.group})` : ''}.
       </p>
       <ActionDetails action={item.action} digest={item.actionDigest} />
+      {item.evidence && <EvidenceDetails evidence={item.evidence} />}
       {decided ? (
         <DecisionResult decided={decided} />
       ) : (
