@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { signingKeyFromSeed, verifyKeyOf, type CommandSigningKey } from './security/command-keys';
 import type { CommandVerifyKey } from './domain/signed-command';
+import { usePrettyLogs } from './logger';
 
 /** One API key and the principal it authenticates. */
 export const apiKeyEntrySchema = z.object({
@@ -85,6 +86,7 @@ const DEV_COMMAND_SIGNING_SEED = Buffer.alloc(32, 7);
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(3000),
   DATA_DIR: z.string().default('.data'),
@@ -225,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    /** Readable log lines (a development terminal), with request logs at debug; JSON otherwise. */
+    logPretty: usePrettyLogs(e.LOG_FORMAT, e.NODE_ENV),
     http: { host: e.HOST, port: e.PORT, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
     dataDir,
     temporal: {

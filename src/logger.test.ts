@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { buildSystemsApp } from './systems/app';
+import { openSystemsDb } from './systems/db';
+import { createLogger, usePrettyLogs } from './logger';
 
 /** A logger writing JSON lines into an array. */
 function capture() {
@@ -54,5 +56,30 @@ describe('log redaction', () => {
     const out = JSON.stringify(lines[0]);
     for (const secret of ['sk-live-123', 'dev-approver-key-0001', 'c2VjcmV0']) expect(out).not.toContain(secret);
     expect(lines[0]).toMatchObject({ LOG_LEVEL: 'info' });
+  });
+});
+
+describe('development logs', () => {
+  test.each([
+    ['auto', 'development', true, true],
+    ['auto', 'development', false, false],
+    ['auto', 'production', true, false],
+    ['json', 'development', true, false],
+    ['pretty', 'production', false, true],
+  ] as const)('LOG_FORMAT=%s, NODE_ENV=%s, TTY %s: pretty %s', (format, env, tty, pretty) => {
+    expect(usePrettyLogs(format, env, tty)).toBe(pretty);
+  });
+
+  test('request lines go to debug in a development terminal: one line per request, none at info', async () => {
+    const lines: { level: number; msg: string; statusCode?: number }[] = [];
+    const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+    const app = buildSystemsApp({ db: openSystemsDb(':memory:'), logger: createLogger({ level: 'info', name: 'systems', destination }), requestLogLevel: 'debug' });
+    await app.inject({ method: 'GET', url: '/healthz' });
+    expect(lines.filter((l) => /request/.test(l.msg))).toEqual([]);
+    lines.length = 0;
+    app.log.level = 'debug';
+    await app.inject({ method: 'GET', url: '/healthz' });
+    expect(lines.filter((l) => /request/.test(l.msg))).toEqual([expect.objectContaining({ level: 20, msg: 'request completed', statusCode: expect.any(Number) })]);
+    await app.close();
   });
 });

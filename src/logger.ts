@@ -34,19 +34,36 @@ export const REDACT_PATHS = [
   'TEMPORAL_API_KEY',
   'API_KEYS',
   'PAYLOAD_ENCRYPTION_KEYS',
+  'COMMAND_SIGNING_KEYS',
+  'privateKey',
+  '*.privateKey',
 ];
+
+/** `LOG_FORMAT`: `auto` is readable lines in a development terminal and JSON everywhere else. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** Whether a process writes readable lines (pino-pretty) instead of JSON. */
+export function usePrettyLogs(format: LogFormat, env: string, isTty: boolean = Boolean(process.stdout.isTTY)): boolean {
+  return format === 'pretty' || (format === 'auto' && env === 'development' && isTty);
+}
 
 /** Options of a process logger; `destination` is for tests (default stdout). */
 export interface LoggerOptions {
   level: string;
   name: string;
   destination?: pino.DestinationStream;
+  /** Readable lines for a person at a terminal (development); JSON otherwise. */
+  pretty?: boolean;
 }
 
 /** The process logger: pino JSON with redaction of personal data and secrets. */
 export function createLogger(options: LoggerOptions) {
   const settings = { name: options.name, level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  if (options.destination) return pino(settings, options.destination);
+  if (options.pretty) {
+    return pino(settings, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', messageKey: 'msg' } }));
+  }
+  return pino(settings);
 }
 /** Logger type used across the code base. */
 export type Logger = ReturnType<typeof createLogger>;

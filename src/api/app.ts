@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit-service';
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiKeyEntry } from '../config';
 import { metricsPlugin, type MetricsPluginOptions } from '../observability/metrics-plugin';
-import { requestLoggingPlugin } from '../observability/request-logging';
+import { logRequestsAt, requestLoggingPlugin } from '../observability/request-logging';
 import { tracingPlugin } from '../observability/tracing-plugin';
 import { codecCookieAuthPlugin, codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
 import type { Logger } from '../logger';
@@ -34,6 +34,8 @@ export interface BuildAppOptions {
   /** Closes the Temporal connection when the app closes. */
   close?: () => Promise<void>;
   logger?: Logger | false;
+  /** Level of the one line logged per request: `debug` in a development terminal, `info` (JSON) otherwise. */
+  requestLogLevel?: 'debug' | 'info';
   rateLimitPerMinute?: number;
   /** `GET /metrics`: the approvals_pending source and extra registries to serve. */
   metrics?: MetricsPluginOptions;
@@ -52,7 +54,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
+    disableRequestLogging: options.requestLogLevel === 'debug',
   }).withTypeProvider<ZodTypeProvider>();
+  if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

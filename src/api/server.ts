@@ -15,7 +15,7 @@ import { ConfigError, loadConfig } from '../config';
 /** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, name: 'api' });
+  const log = createLogger({ level: config.logLevel, name: 'api', pretty: config.logPretty });
   const connection = Connection.lazy(connectionOptions(config.temporal));
   const warn = (obj: object, msg: string) => log.warn(obj, msg);
   const tracing = setUpTracing({ config: config.tracing, serviceName: 'problems-api', warn });
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (!signingKey) throw new ConfigError('Invalid configuration:\n  COMMAND_SIGNING_KEYS is required when NODE_ENV=production: the API signs every approval and clarification');
   const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, signCommand: createCommandSigner(signingKey) });
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');

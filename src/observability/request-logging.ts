@@ -3,6 +3,16 @@ import fp from 'fastify-plugin';
 
 const PROBLEM_ID = /^prb_[0-9A-Za-z]{1,64}$/;
 
+/**
+ * Logs each request once, on completion, at `level`: with fastify's own request logs turned off
+ * (`disableRequestLogging`), a development terminal shows what the processes do, not every request.
+ */
+export function logRequestsAt(app: FastifyInstance, level: 'debug' | 'info'): void {
+  app.addHook('onResponse', async (req, reply) => {
+    req.log[level]({ method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+  });
+}
+
 /** Makes every later log line of this request (including "request completed") carry `workflowId`. */
 function bindWorkflowId(req: FastifyRequest, reply: FastifyReply, workflowId: string): void {
   const child = req.log.child({ workflowId });

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { SystemsDb } from './db';
+import { logRequestsAt } from '../observability/request-logging';
 import { createFaultInjector, type FaultInjector } from './faults';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
@@ -12,8 +13,9 @@ import { planRoutes } from './routes/plans';
  * The demo systems of record (billing, network, CRM, IAM) over HTTP, backed by SQLite.
  * Tools call it exactly as they would call real systems.
  */
-export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector }): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger });
+export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector; requestLogLevel?: 'debug' | 'info' }): FastifyInstance {
+  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: options.requestLogLevel === 'debug' });
+  if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   const faults = options.faults ?? createFaultInjector();
   app.addHook('onRequest', async (req, reply) => {
     const status = await faults.apply(req.method, req.url);

@@ -6,9 +6,9 @@ import { openSystemsDb } from './db';
 /** Runs the demo systems of record on SYSTEMS_PORT with state in DATA_DIR/systems.db. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, name: 'systems' });
+  const log = createLogger({ level: config.logLevel, name: 'systems', pretty: config.logPretty });
   const db = openSystemsDb(config.systems.dbFile);
-  const app = buildSystemsApp({ db, logger: log });
+  const app = buildSystemsApp({ db, logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info' });
   const close = async () => {
     await app.close();
     db.close();

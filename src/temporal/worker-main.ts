@@ -10,7 +10,7 @@ import { createWorker } from './worker';
 /** Runs one worker process against TEMPORAL_ADDRESS; SIGINT/SIGTERM drain it. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel, name: 'worker' });
+  const log = createLogger({ level: config.logLevel, name: 'worker', pretty: config.logPretty });
   const { workerHost, workerRuntimePort, workerAppPort } = config.metrics;
   installWorkerRuntime({ log, shutdownSignals: ['SIGINT', 'SIGTERM'], ...(workerRuntimePort ? { metricsBindAddress: `${workerHost}:${workerRuntimePort}` } : {}) });
   collectDefaultMetrics();
