@@ -9,6 +9,7 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -73,6 +74,8 @@ const Patches = {
   signedCommands: 'signed-commands',
   /** An approval update answers once recorded instead of after the action ran. */
   approvalAnswersOnRecord: 'approval-answers-on-record',
+  /** The pending approval is published in the memo, so the approval queue is one visibility page. */
+  approvalMemo: 'approval-memo',
 } as const;
 
 /** Tools are activities named after the tool; options come from each tool's definition. */
@@ -141,6 +144,16 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   setHandler(getProblemQuery, () => state);
 
   /**
+   * Publishes the pending approval (the action, its digest, the evidence, who approved so far) in
+   * the memo, which visibility returns with each listed problem: `GET /v1/approvals` reads one
+   * visibility page instead of querying every waiting workflow.
+   */
+  const publishPendingApproval = (): void => {
+    if (!state.approval || !patched(Patches.approvalMemo)) return;
+    upsertMemo({ pendingApproval: { problemId: input.problemId, type: state.type, submittedBy: input.submittedBy, ...state.approval } });
+  };
+
+  /**
    * (Re)loads the keys commands must be signed with, each time the problem starts waiting for one,
    * so a key added to the workers reaches problems that wait for days (see docs/SECURITY.md).
    */
@@ -192,6 +205,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       if (patched(Patches.approvalAnswersOnRecord)) {
         // Answer once recorded: the action may take long, and the caller follows it with a read.
         if (approvalResult !== null) setStatus(approvalResult === 'approved' ? 'executing' : 'rejected');
+        else publishPendingApproval();
       } else if (approvalResult !== null) {
         await condition(() => state.status !== 'awaiting_approval' && state.status !== 'executing');
       }
@@ -407,6 +421,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       escalated: false,
     };
     approvalResult = null;
+    publishPendingApproval();
     setStatus('awaiting_approval');
     const event = { problemId: input.problemId, actionDigest: state.approval.actionDigest, group: state.approval.group };
     await notify({ event: 'approval_needed', ...event });
@@ -415,6 +430,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       [timing.remindAfterMs, () => notify({ event: 'reminder', ...event })],
       [timing.escalateAfterMs - timing.remindAfterMs, async () => {
         state.approval!.escalated = true;
+        publishPendingApproval();
         await notify({ event: 'escalated', ...event, group: timing.escalationGroup });
       }],
       [timing.expireAfterMs - timing.escalateAfterMs, async () => undefined],

@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import {
@@ -27,7 +28,7 @@ import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
-import type { SubmitProblemBody } from './schemas';
+import { pendingApprovalMemo, type SubmitProblemBody } from './schemas';
 
 /** Where the service reaches Temporal. */
 export interface ProblemServiceOptions {
@@ -99,17 +100,6 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
   let out = '';
   for (let i = 0; i < 130; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
   return `prb_${out}`;
-}
-
-const approvalCursorSchema = z.object({ t: z.number().int().nonnegative(), id: z.string().max(200) });
-
-/** The approval queue's cursor: the (start time, id) of the last item of the previous page. */
-function parseApprovalCursor(cursor: string): z.infer<typeof approvalCursorSchema> {
-  try {
-    return approvalCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
-  }
 }
 
 /** Maps a rejected update onto the API's error. */
@@ -280,54 +270,24 @@ export function createProblemService(options: ProblemServiceOptions) {
     },
 
     /**
-     * Problems awaiting approval on this task queue, oldest first, each with the exact action it
-     * would execute. Visibility on SQL stores cannot ORDER BY, so the page is chosen by keyset:
-     * the ids started at or after the cursor are read (ids and start times only), sorted by
-     * (start time, id), and only the page's workflows are queried for their pending action.
+     * Problems awaiting approval on this task queue, one visibility page per request, in
+     * visibility's order (most recently submitted first: SQL visibility stores cannot ORDER BY).
+     * Each item comes from the memo the workflow publishes while it waits (the exact action, its
+     * digest and the evidence); only problems started before that memo existed are queried.
      */
     async pendingApprovals(limit: number, cursor: string | undefined) {
-      const after = cursor === undefined ? undefined : parseApprovalCursor(cursor);
-      const clauses = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`];
-      if (after) clauses.push(`StartTime >= '${new Date(after.t).toISOString()}'`);
-      const candidates: { id: string; t: number }[] = [];
-      let token: Uint8Array | undefined;
-      do {
-        const res = await withDeadline(() =>
-          client.workflowService.listWorkflowExecutions({ namespace, query: clauses.join(' AND '), pageSize: 1000, nextPageToken: token }),
-        );
-        for (const e of res.executions) {
-          const t = e.startTime?.seconds ? Number(e.startTime.seconds) * 1000 + Math.floor((e.startTime.nanos ?? 0) / 1e6) : 0;
-          candidates.push({ id: e.execution?.workflowId ?? '', t });
-        }
-        token = res.nextPageToken && res.nextPageToken.length > 0 ? res.nextPageToken : undefined;
-      } while (token);
-      const ordered = candidates
-        .filter((c) => !after || c.t > after.t || (c.t === after.t && c.id > after.id))
-        .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const page = ordered.slice(0, limit);
-      const last = page.at(-1);
-      const nextCursor = ordered.length > limit && last ? Buffer.from(JSON.stringify(last)).toString('base64url') : null;
-      const states = await Promise.all(
-        page.map((c) => withDeadline(() => client.workflow.getHandle(c.id).query(getProblemQuery)).catch(() => null)),
+      const query = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`].join(' AND ');
+      const { executions, nextCursor } = await listRaw(query, limit, cursor);
+      const items = await Promise.all(
+        executions.map(async (e) => {
+          const memo = await decodeMapFromPayloads(client.options.loadedDataConverter, e.memo?.fields);
+          const published = pendingApprovalMemo.safeParse(memo?.pendingApproval);
+          if (published.success) return published.data;
+          const state = await withDeadline(() => client.workflow.getHandle(e.execution?.workflowId ?? '').query(getProblemQuery)).catch(() => null);
+          return state?.approval ? { problemId: state.id, type: state.type, submittedBy: state.submittedBy, ...state.approval } : null;
+        }),
       );
-      const items = states
-        .filter((s): s is ProblemState & { approval: NonNullable<ProblemState['approval']> } => s !== null && s.status === 'awaiting_approval' && s.approval !== null)
-        .map((s) => ({
-          problemId: s.id,
-          type: s.type,
-          action: s.approval.action,
-          actionDigest: s.approval.actionDigest,
-          requiredApprovals: s.approval.requiredApprovals,
-          group: s.approval.group,
-          approvals: s.approval.approvals,
-          submittedBy: s.submittedBy,
-          requestedAt: s.approval.requestedAt,
-          escalateAt: s.approval.escalateAt,
-          expiresAt: s.approval.expiresAt,
-          escalated: s.approval.escalated,
-          evidence: s.approval.evidence ?? null,
-        }));
-      return { items, nextCursor };
+      return { items: items.filter((i) => i !== null).map(({ problemId, type, action, actionDigest, requiredApprovals, group, approvals, submittedBy, requestedAt, escalateAt, expiresAt, escalated, evidence }) => ({ problemId, type, action, actionDigest, requiredApprovals, group, approvals, submittedBy, requestedAt, escalateAt, expiresAt, escalated, evidence: evidence ?? null })), nextCursor };
     },
 
     /** Readiness: Temporal answers and at least one worker polls the task queue. */

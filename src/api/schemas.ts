@@ -148,6 +148,9 @@ export const pendingApproval = z.object({
   evidence: approvalEvidence.nullable(),
 });
 
+/** The pending approval a waiting workflow publishes in its memo (what `GET /v1/approvals` lists). */
+export const pendingApprovalMemo = pendingApproval.extend({ evidence: approvalEvidence.optional(), escalateAt: z.string(), submittedBy: z.string() });
+
 export const pendingApprovalsResponse = z.object({ items: z.array(pendingApproval), nextCursor: z.string().nullable() });
 
 export const errorResponse = z.object({

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { isTemporalUnreachable } from './errors';
+import { isTemporalUnavailable, isTemporalUnreachable } from './errors';
 
 /**
  * Runs Temporal calls with a deadline, and fails fast while Temporal is known to be down:
@@ -9,6 +9,12 @@ import { isTemporalUnreachable } from './errors';
 export function createTemporalBreaker(client: Client, options: { rpcTimeoutMs: number; probeTimeoutMs?: number }) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
   let reachable = true;
+  /** Whether Temporal answers a cheap call within the probe deadline. */
+  const probe = () =>
+    client.connection.withDeadline(Date.now() + probeTimeoutMs, () => client.workflowService.getSystemInfo({})).then(
+      () => true,
+      () => false,
+    );
   return async function call<T>(fn: () => Promise<T>): Promise<T> {
     if (!reachable) {
       await client.connection.withDeadline(Date.now() + probeTimeoutMs, () => client.workflowService.getSystemInfo({}));
@@ -17,8 +23,10 @@ export function createTemporalBreaker(client: Client, options: { rpcTimeoutMs: n
     try {
       return await client.connection.withDeadline(Date.now() + options.rpcTimeoutMs, fn);
     } catch (err) {
-      // Only a connection-level failure opens the breaker: a slow call or one deadline says nothing of the others.
+      // Only connection-level unavailability opens the breaker. A deadline alone may be one slow
+      // call (a long update, a busy visibility query): a probe tells which.
       if (isTemporalUnreachable(err)) reachable = false;
+      else if (isTemporalUnavailable(err)) reachable = await probe();
       throw err;
     }
   };

@@ -162,7 +162,7 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
     });
   });
 
-  test('the approval queue pages by cursor, oldest first, without repeats', async () => {
+  test('the approval queue pages by cursor, one visibility page each, newest first, without repeats', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await waiting(h, TEXT.twoApprovalsOther)).id);
     const seen: { problemId: string; requestedAt: string }[] = [];
@@ -178,11 +178,17 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
       if (!cursor) break;
     }
     const mine = seen.filter((s) => ids.includes(s.problemId)).map((s) => s.problemId);
-    expect(mine).toEqual(ids);
+    expect(mine).toEqual([...ids].reverse());
     expect(new Set(seen.map((s) => s.problemId)).size).toBe(seen.length);
-    // Oldest first means by submission (workflow start); these three were submitted one after another.
+    // Visibility's order: by submission (workflow start), newest first; these three were submitted one after another.
     const times = seen.filter((s) => ids.includes(s.problemId)).map((s) => s.requestedAt);
-    expect(times).toEqual([...times].sort());
+    expect(times).toEqual([...times].sort().reverse());
+    // Each page is read from the memo, not by querying the waiting workflows.
+    const queried = jest.spyOn(h.client.workflow, 'getHandle');
+    const page = await h.app.inject({ method: 'GET', url: '/v1/approvals?status=pending&limit=50', headers: { authorization: `Bearer ${keys.bob}` } });
+    expect(page.json().items.length).toBeGreaterThanOrEqual(3);
+    expect(queried).not.toHaveBeenCalled();
+    queried.mockRestore();
     const bad = await h.app.inject({ method: 'GET', url: '/v1/approvals?status=pending&cursor=not-a-cursor', headers: { authorization: `Bearer ${keys.bob}` } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_cursor');

@@ -52,7 +52,8 @@ describe('billing_dispute end to end on a real Temporal dev server', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('self_approval_forbidden');
     const rejected = await approve(id, keys.carol, waiting.approval!.actionDigest, 'reject');
-    expect(rejected.json()).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'approval_rejected' } });
+    expect(rejected.json()).toMatchObject({ status: 'rejected' });
+    expect(await waitForStatus(h.app, keys.bob, id, ['rejected'])).toMatchObject({ outcome: { reasonCode: 'approval_rejected' } });
   });
 
   test.each([

@@ -18,7 +18,7 @@ interface Decided {
   state: Problem;
 }
 
-/** The approver's queue: oldest first, each with the exact action, its digest, and approve/reject. */
+/** The approver's queue: most recent first, each with the exact action, its digest, and approve/reject. */
 export function Approvals() {
   const { api } = useSession();
   const queue = usePoll((signal) => api.approvals(signal), [], REFRESH_MS);
@@ -26,14 +26,14 @@ export function Approvals() {
   const now = useNow(30_000);
 
   const pending = (queue.data?.items ?? []).filter((i) => !decided[i.problemId]);
-  const cards = [...pending, ...Object.values(decided).map((d) => d.item)].sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  const cards = [...pending, ...Object.values(decided).map((d) => d.item)].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
 
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>
         Approvals
       </h1>
-      <p class="muted">Oldest first. Each card shows the exact action that runs if you approve it, bound to its digest.</p>
+      <p class="muted">Most recent first. Each card shows the exact action that runs if you approve it, bound to its digest.</p>
       {queue.failure && <FailureNotice failure={queue.failure} doing="Loading the approval queue" retryAt={queue.retryAt} onRetry={queue.refresh} />}
       {!queue.data && !queue.failure && <p role="status">Loading…</p>}
       {queue.data && cards.length === 0 && <p role="status">Nothing is waiting for approval.</p>}

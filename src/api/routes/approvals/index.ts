@@ -7,7 +7,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     preHandler: app.requireRole('approver'),
     schema: {
       tags: ['approvals'],
-      summary: 'Pending approvals, oldest first, each with the exact action and its digest',
+      summary: 'Pending approvals, one visibility page, most recent first, each with the exact action, its digest and the evidence',
       security: [{ bearer: [] }],
       querystring: pendingApprovalsQuery,
       response: { 200: pendingApprovalsResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 503: errorResponse },

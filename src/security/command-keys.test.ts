@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createCommandSigner, signingKeyFromSeed, verifyKeyOf } from '../security/command-keys';
-import { COMMAND_MAX_AGE_MS, COMMAND_MAX_SKEW_MS, verifyCommand } from './signed-command';
+import { createCommandSigner, signingKeyFromSeed, verifyKeyOf } from './command-keys';
+import { COMMAND_MAX_AGE_MS, COMMAND_MAX_SKEW_MS, verifyCommand } from '../domain/signed-command';
 
 const key = signingKeyFromSeed('k1', randomBytes(32));
 const other = signingKeyFromSeed('k2', randomBytes(32));
