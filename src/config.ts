@@ -81,7 +81,7 @@ const envSchema = z.object({
   LLM_PROVIDER: z.enum(['rules', 'openai', 'local', 'hybrid']).default('rules'),
   LLM_MODEL_PATH: z.string().default(DEFAULT_MODEL_PATH),
   LLM_LOCAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  LLM_LOCAL_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+  LLM_LOCAL_THREADS: z.coerce.number().int().min(1).max(256).default(1),
   LLM_LOCAL_CONTEXT_SIZE: z.coerce.number().int().min(512).max(131_072).default(4096),
   LLM_LOCAL_PROMPT: z.enum(['staged', 'single']).default('staged'),
   EXTRACTION_TASK_QUEUE: z.string().optional(),
@@ -176,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      /** Task queue of the model-hosting workers; unset = extraction runs on `taskQueue` like every activity. */
+      extractionTaskQueue: e.EXTRACTION_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       /** Temporal Web UI base URL for links to workflows (the web console's audit view). */
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),

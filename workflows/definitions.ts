@@ -10,6 +10,8 @@ export interface ProblemInput {
   submittedBy: string;
   /** Digest of the submitted request, for idempotent re-submission checks. */
   requestDigest: string;
+  /** Task queue of the model-hosting workers (EXTRACTION_TASK_QUEUE); absent = this workflow's own queue. */
+  extractionTaskQueue?: string;
 }
 
 /** An approver's decision, authenticated by the API before it reaches the workflow. */

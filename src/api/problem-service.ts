@@ -32,6 +32,8 @@ import type { SubmitProblemBody } from './schemas';
 export interface ProblemServiceOptions {
   client: Client;
   taskQueue: string;
+  /** EXTRACTION_TASK_QUEUE: where new problems send their extraction (model-hosting workers). */
+  extractionTaskQueue?: string;
   namespace: string;
   /** Deadline of one Temporal call made for an HTTP request. */
   rpcTimeoutMs?: number;
@@ -119,7 +121,7 @@ function updateError(err: unknown): unknown {
 
 /** Everything the HTTP routes ask of Temporal, in domain terms. */
 export function createProblemService(options: ProblemServiceOptions) {
-  const { client, taskQueue, namespace } = options;
+  const { client, taskQueue, namespace, extractionTaskQueue } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
   const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
 
@@ -180,6 +182,7 @@ export function createProblemService(options: ProblemServiceOptions) {
         submittedBy: principal.principal,
         requestDigest,
         ...(body.customerId ? { customerId: body.customerId } : {}),
+        ...(extractionTaskQueue ? { extractionTaskQueue } : {}),
       };
       try {
         await withDeadline(() =>

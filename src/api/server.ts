@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     ...(tracing ? { tracer: tracing.tracer } : {}),
     codec: { codec: createEncryptionCodec(config.encryption), namespace: config.temporal.namespace, corsOrigins: config.codecServer.corsOrigins },
   };
-  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, extractionTaskQueue: config.temporal.extractionTaskQueue, namespace: config.temporal.namespace });
   const audit = createAuditService({ client, catalog });
   const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());

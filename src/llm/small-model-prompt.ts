@@ -69,7 +69,7 @@ export function classifyPrompt(catalog: Catalog, texts: string[]): CompletionPro
     '',
     ...examples.flatMap(([text, label]) => [`Message: ${text}`, `Category: ${JSON.stringify(label)}`, '']),
     `Message: ${asMessage(texts)}`,
-    'Category: ',
+    'Category:',
   ].join('\n');
   return { prompt, schema: { enum: labels }, maxTokens: 16, cacheKey: 'classify' };
 }
@@ -102,7 +102,7 @@ export function extractPrompt(type: ProblemType, samples: LabelledSample[], text
     `Message: ${asMessage(texts)}`,
   ];
   if (repair) lines.push(`Rejected JSON: ${repair.previousAnswer}`, `Problems: ${repair.errors.join('; ')}`);
-  lines.push('JSON: ');
+  lines.push('JSON:');
   const fields = Object.keys(type.claims.shape).length;
   return { prompt: lines.join('\n'), schema: toGrammarSchema(entitiesSchema(type.claims, type.name)), maxTokens: 40 + 30 * fields, cacheKey: `extract:${type.name}` };
 }

@@ -11,6 +11,7 @@
 //   in:  {type:'generate', id, prompt, schema, maxTokens, cacheKey} | {type:'abort', id} | {type:'close'}
 //   out: {type:'ready', info} | {type:'fatal', message}
 //        {type:'result', id, text, promptTokens, completionTokens, stopReason} | {type:'failed', id, message, aborted}
+/* global AbortController */
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { modelPath, sequences, threads, contextSize } = workerData;
