@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { extractProblem } from '../../activities/extract-problem';
+import { extractProblem, type ExtractDeps } from '../../activities/extract-problem';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Tracing } from '../observability/tracing';
@@ -60,7 +60,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
  * (LLM_LOCAL_CONCURRENCY); the rest wait in Temporal's queue, where any model worker can take
  * them, instead of in this process.
  */
-export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 'workflowBundle'>): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 'workflowBundle' | 'deps'> & { deps: ExtractDeps }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config, deps } = options;
   const taskQueue = config.temporal.extractionTaskQueue;
   if (!taskQueue) throw new Error('an extraction worker needs EXTRACTION_TASK_QUEUE');
