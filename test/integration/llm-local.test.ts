@@ -16,13 +16,15 @@ const install = spawnSync(path.join(root, 'scripts', 'model-install.sh'), [], { 
 const modelPath = install.status === 0 ? install.stdout.trim() : undefined;
 if (!modelPath) console.warn(`llm-local tests SKIPPED: the model could not be installed (exit ${install.status}): ${install.stderr.trim()}`);
 const withModel = modelPath ? describe : describe.skip;
+// Seconds per extraction on an idle core; a CI machine shared with other jobs can be ten times slower.
+const SLOW = 600_000;
 
 withModel('local provider with the real small model', () => {
   let real: ModelHost;
   /** Every raw answer of the model, to show what the grounding guard removed. */
   const raw: string[] = [];
   let host: ModelHost;
-  beforeAll(() => {
+  beforeAll(async () => {
     // One sequence: a cancelled request must give it back for the next one to run at all.
     real = createModelHost({ modelPath: modelPath!, concurrency: 1, threads: 1, contextSize: 4096 });
     host = { ...real, generate: async (request) => {
@@ -30,7 +32,8 @@ withModel('local provider with the real small model', () => {
       raw.push(g.text);
       return g;
     } };
-  });
+    await real.ready();
+  }, SLOW);
   afterAll(async () => real?.close());
 
   const extract = (text: string, signal?: AbortSignal) => {
@@ -48,7 +51,7 @@ withModel('local provider with the real small model', () => {
     expect(result.usage).toMatchObject({ provider: 'local', calls: 2 });
     expect(result.usage.promptTokens).toBeGreaterThan(100);
     expect(result.usage.completionTokens).toBeGreaterThan(5);
-  });
+  }, SLOW);
 
   test('an id the model copied from its examples is dropped before validation', async () => {
     raw.length = 0;
@@ -59,7 +62,7 @@ withModel('local provider with the real small model', () => {
     expect(copied).toContain('INV-2002');
     // ...and it reached neither the claims nor anything the workflow records.
     expect(JSON.stringify(result)).not.toContain('INV-2002');
-  });
+  }, SLOW);
 
   test('an aborted extraction stops generating at once and frees its sequence; the event loop is never blocked', async () => {
     const controller = new AbortController();
@@ -79,5 +82,5 @@ withModel('local provider with the real small model', () => {
     expect(next.kind).toBe('problem');
     // Generation takes seconds; a blocked loop would show a gap that long (a busy CI machine adds some).
     expect(gap).toBeLessThan(1_000);
-  });
+  }, SLOW);
 });
