@@ -10,6 +10,16 @@ describe('loadConfig', () => {
     expect(c.usingDevKeys).toBe(true);
   });
 
+  test('local and hybrid run the model of npm run model:install unless LLM_MODEL_PATH names another; extraction stays on the main queue by default', () => {
+    const c = loadConfig({ LLM_PROVIDER: 'hybrid' });
+    expect(c.llm.provider).toBe('hybrid');
+    expect(c.llm.local).toEqual({ modelPath: expect.stringMatching(/\/\.tools\/models\/gemma-3-270m-q4_k_m\.gguf$/), concurrency: 2, threads: 1, contextSize: 4096, prompt: 'staged' });
+    expect(c.temporal.extractionTaskQueue).toBeUndefined();
+    const custom = loadConfig({ LLM_PROVIDER: 'local', LLM_MODEL_PATH: '/models/qwen-7b.gguf', LLM_LOCAL_PROMPT: 'single', EXTRACTION_TASK_QUEUE: 'problems-extraction' });
+    expect(custom.llm.local).toMatchObject({ modelPath: '/models/qwen-7b.gguf', prompt: 'single' });
+    expect(custom.temporal.extractionTaskQueue).toBe('problems-extraction');
+  });
+
   test('empty variables mean "use the default"', () => {
     expect(loadConfig({ PORT: '', OPENAI_BASE_URL: '' }).http.port).toBe(3000);
   });
@@ -30,6 +40,9 @@ describe('loadConfig', () => {
     [{ SYSTEMS_URL: 'not a url' }, 'SYSTEMS_URL'],
     [{ LLM_PROVIDER: 'openai' }, 'LLM_PROVIDER=openai'],
     [{ NODE_ENV: 'production' }, 'API_KEYS is required'],
+    [{ LLM_LOCAL_CONCURRENCY: '0' }, 'LLM_LOCAL_CONCURRENCY'],
+    [{ LLM_LOCAL_THREADS: 'many' }, 'LLM_LOCAL_THREADS'],
+    [{ LLM_LOCAL_PROMPT: 'long' }, 'LLM_LOCAL_PROMPT'],
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -40,6 +40,9 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** Where `npm run model:install` links the default local model (Gemma 3 270M, GGUF Q4_K_M). */
+export const DEFAULT_MODEL_PATH = '.tools/models/gemma-3-270m-q4_k_m.gguf';
+
 /** A fallback model endpoint, tried in order after the primary fails with a retryable error. */
 const llmFallbackSchema = z.strictObject({
   baseURL: z.url().optional(),
@@ -100,7 +103,13 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   SYSTEMS_URL: z.url().default('http://127.0.0.1:3100'),
   SYSTEMS_PORT: port.default(3100),
-  LLM_PROVIDER: z.enum(['rules', 'openai']).default('rules'),
+  LLM_PROVIDER: z.enum(['rules', 'openai', 'local', 'hybrid']).default('rules'),
+  LLM_MODEL_PATH: z.string().default(DEFAULT_MODEL_PATH),
+  LLM_LOCAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LLM_LOCAL_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  LLM_LOCAL_CONTEXT_SIZE: z.coerce.number().int().min(512).max(131_072).default(4096),
+  LLM_LOCAL_PROMPT: z.enum(['staged', 'single']).default('staged'),
+  EXTRACTION_TASK_QUEUE: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().default('gpt-4o-mini'),
@@ -235,6 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      /** Task queue of the model-hosting workers; unset = extraction runs on `taskQueue` like every activity. */
+      extractionTaskQueue: e.EXTRACTION_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       /** Temporal Web UI base URL for links to workflows (the web console's audit view). */
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
@@ -253,6 +264,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       structuredOutput: e.LLM_STRUCTURED_OUTPUT,
       repairAttempts: e.LLM_REPAIR_ATTEMPTS,
       tokenBudget: e.LLM_TOKEN_BUDGET,
+      /** `local` and `hybrid`: a GGUF model run in the worker (see docs/LLM.md). */
+      local: {
+        modelPath: path.resolve(e.LLM_MODEL_PATH),
+        concurrency: e.LLM_LOCAL_CONCURRENCY,
+        threads: e.LLM_LOCAL_THREADS,
+        contextSize: e.LLM_LOCAL_CONTEXT_SIZE,
+        prompt: e.LLM_LOCAL_PROMPT,
+      },
       /** Fallback endpoints after the primary, in order; each key is read from the variable it names. */
       fallbacks: (e.LLM_FALLBACKS ?? []).map((f) => ({
         baseURL: f.baseURL ?? e.OPENAI_BASE_URL,

@@ -11,6 +11,8 @@ export interface ProblemInput {
   submittedBy: string;
   /** Digest of the submitted request, for idempotent re-submission checks. */
   requestDigest: string;
+  /** Task queue of the model-hosting workers (EXTRACTION_TASK_QUEUE); absent = this workflow's own queue. */
+  extractionTaskQueue?: string;
 }
 
 /** An approver's decision, as the API authenticated it: every field is covered by the API's signature. */

@@ -252,7 +252,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     let extraction: ExtractionResult;
     try {
       const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
-      extraction = await extractProblem.executeWithOptions({ summary }, [{ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens }]);
+      extraction = await extractProblem.executeWithOptions({ summary, ...(input.extractionTaskQueue ? { taskQueue: input.extractionTaskQueue } : {}) }, [{ problemId: input.problemId, texts, tokensUsedSoFar: state.usage.promptTokens + state.usage.completionTokens }]);
     } catch (err) {
       return fail(reasonOf(err, 'extraction_failed').reasonCode);
     }

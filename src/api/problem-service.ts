@@ -34,6 +34,8 @@ import { pendingApprovalMemo, type SubmitProblemBody } from './schemas';
 export interface ProblemServiceOptions {
   client: Client;
   taskQueue: string;
+  /** EXTRACTION_TASK_QUEUE: where new problems send their extraction (model-hosting workers). */
+  extractionTaskQueue?: string;
   namespace: string;
   /** Deadline of one Temporal call made for an HTTP request. */
   rpcTimeoutMs?: number;
@@ -113,7 +115,7 @@ function updateError(err: unknown): unknown {
 
 /** Everything the HTTP routes ask of Temporal, in domain terms. */
 export function createProblemService(options: ProblemServiceOptions) {
-  const { client, taskQueue, namespace, signCommand } = options;
+  const { client, taskQueue, namespace, signCommand, extractionTaskQueue } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
   const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
 
@@ -174,6 +176,7 @@ export function createProblemService(options: ProblemServiceOptions) {
         submittedBy: principal.principal,
         requestDigest,
         ...(body.customerId ? { customerId: body.customerId } : {}),
+        ...(extractionTaskQueue ? { extractionTaskQueue } : {}),
       };
       try {
         await withDeadline(() =>

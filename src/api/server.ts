@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   };
   const { signingKey } = config.commandSigning;
   if (!signingKey) throw new ConfigError('Invalid configuration:\n  COMMAND_SIGNING_KEYS is required when NODE_ENV=production: the API signs every approval and clarification');
-  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, signCommand: createCommandSigner(signingKey) });
+  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, extractionTaskQueue: config.temporal.extractionTaskQueue, namespace: config.temporal.namespace, signCommand: createCommandSigner(signingKey) });
   const audit = createAuditService({ client, catalog });
   const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());

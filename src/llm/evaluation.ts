@@ -34,6 +34,16 @@ export interface Outcome {
   /** Provider answers the validation boundary rejected (each costs a repair turn or ends invalid). */
   invalidAnswers: number;
   finalInvalid: boolean;
+  /** Provider answers in all (first answer and repairs). */
+  answers: number;
+  /** The result's reason code when it asked instead of extracting (`extraction_conflict`, `missing_fields`, ...). */
+  reasonCode?: string;
+  /** Model calls, repair turns and tokens of this item, and its wall time. */
+  calls: number;
+  repairs: number;
+  promptTokens: number;
+  completionTokens: number;
+  wallMs: number;
   error?: string;
 }
 
@@ -81,13 +91,22 @@ function validFields(cat: Catalog, type: string, candidate: unknown): Record<str
 /** Runs one item through the real extraction loop (provider, validation boundary, repair). */
 export async function evaluate(llm: LlmProvider, cat: Catalog, item: CorpusItem, repairAttempts: number): Promise<Outcome> {
   const rec = recording(llm);
+  const started = Date.now();
   try {
     const result = await runExtraction({ catalog: cat, llm: rec.llm, repairAttempts, tokenBudget: Number.MAX_SAFE_INTEGER }, { problemId: item.id, texts: [item.text], tokensUsedSoFar: 0 });
     const invalidAnswers = rec.candidates.filter((c) => c === undefined || !validateCandidate(cat, c).ok).length;
     const predictedIntent = intentOf(result);
-    return { item, predictedIntent, predictedEntities: validFields(cat, predictedIntent, rec.candidates.at(-1)), invalidAnswers, finalInvalid: predictedIntent === 'invalid' };
+    const { calls, repairAttempts: repairs, promptTokens, completionTokens } = result.usage;
+    return {
+      item, predictedIntent, predictedEntities: validFields(cat, predictedIntent, rec.candidates.at(-1)), invalidAnswers, finalInvalid: predictedIntent === 'invalid',
+      answers: rec.candidates.length, ...(result.kind === 'clarify' ? { reasonCode: result.reasonCode } : {}),
+      calls, repairs, promptTokens, completionTokens, wallMs: Date.now() - started,
+    };
   } catch (err) {
-    return { item, predictedIntent: 'error', predictedEntities: {}, invalidAnswers: 0, finalInvalid: false, error: err instanceof Error ? err.message : String(err) };
+    return {
+      item, predictedIntent: 'error', predictedEntities: {}, invalidAnswers: 0, finalInvalid: false, answers: rec.candidates.length,
+      calls: 0, repairs: 0, promptTokens: 0, completionTokens: 0, wallMs: Date.now() - started, error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
@@ -98,6 +117,35 @@ interface Counts {
 }
 /** A percentage, or a dash when there is nothing to divide. */
 export const ratio = (a: number, b: number) => (b === 0 ? '—' : `${((100 * a) / b).toFixed(1)}%`);
+
+/** The value below which `q` of the sorted values fall (nearest rank). */
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/** Cost figures: answers, schema-valid rate, repairs, calls, latency and token throughput. */
+function costs(outcomes: Outcome[]) {
+  const sum = (f: (o: Outcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
+  const answers = sum((o) => o.answers);
+  const modelMs = sum((o) => (o.calls > 0 ? o.wallMs : 0));
+  return {
+    answers,
+    schemaValidAnswers: answers - sum((o) => o.invalidAnswers),
+    repairs: sum((o) => o.repairs),
+    calls: sum((o) => o.calls),
+    promptTokens: sum((o) => o.promptTokens),
+    completionTokens: sum((o) => o.completionTokens),
+    latencyP50Ms: percentile(outcomes.map((o) => o.wallMs), 0.5),
+    latencyP95Ms: percentile(outcomes.map((o) => o.wallMs), 0.95),
+    /** Completion tokens per second of items that called a model. */
+    completionTokensPerSecond: modelMs === 0 ? 0 : (1000 * sum((o) => o.completionTokens)) / modelMs,
+    /** Prompt and completion tokens per second of items that called a model. */
+    tokensPerSecond: modelMs === 0 ? 0 : (1000 * sum((o) => o.promptTokens + o.completionTokens)) / modelMs,
+    conflicts: outcomes.filter((o) => o.reasonCode === 'extraction_conflict').length,
+  };
+}
 
 /** Per-intent accuracy, per-field precision/recall and invalid-output counts. */
 export function summarise(cat: Catalog, outcomes: Outcome[]) {
@@ -141,6 +189,7 @@ export function summarise(cat: Catalog, outcomes: Outcome[]) {
     invalidAnswers: outcomes.reduce((s, o) => s + o.invalidAnswers, 0),
     finalInvalid: outcomes.filter((o) => o.finalInvalid).length,
     errors: outcomes.filter((o) => o.error).length,
+    cost: costs(outcomes),
   };
 }
 
@@ -148,8 +197,12 @@ export function summarise(cat: Catalog, outcomes: Outcome[]) {
 export type EvalSummary = ReturnType<typeof summarise>;
 
 /** Evaluates every item in order (sequential: a real endpoint should not see a burst). */
-export async function evaluateCorpus(llm: LlmProvider, cat: Catalog, items: CorpusItem[], repairAttempts: number): Promise<{ outcomes: Outcome[]; summary: EvalSummary }> {
+export async function evaluateCorpus(llm: LlmProvider, cat: Catalog, items: CorpusItem[], repairAttempts: number, onOutcome?: (o: Outcome) => void): Promise<{ outcomes: Outcome[]; summary: EvalSummary }> {
   const outcomes: Outcome[] = [];
-  for (const item of items) outcomes.push(await evaluate(llm, cat, item, repairAttempts));
+  for (const item of items) {
+    const outcome = await evaluate(llm, cat, item, repairAttempts);
+    onOutcome?.(outcome);
+    outcomes.push(outcome);
+  }
   return { outcomes, summary: summarise(cat, outcomes) };
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ExtractionInput, ExtractionResult, ExtractionUsage } from '../domain/extraction';
+import type { ExtractionInput, ExtractionResult, ExtractionUsage, ExtractionVerdict } from '../domain/extraction';
 import type { Catalog } from '../domain/registry';
 import { validateCandidate } from './candidate';
 import { classifyLlmError } from './errors';
@@ -38,6 +38,26 @@ async function withHeartbeat<T>(work: Promise<T>, heartbeat: (() => void) | unde
 const hasContent = (text: string) => /[\p{L}\p{N}]/u.test(text);
 
 /**
+ * A valid answer of one type with fields two extractors read differently asks the submitter to
+ * confirm those fields (`extraction_conflict`) instead of acting on either reading.
+ */
+function withConflicts(catalog: Catalog, verdict: ExtractionVerdict, conflicts: string[] | undefined): ExtractionVerdict {
+  if (!conflicts?.length) return verdict;
+  const type = verdict.kind === 'problem' ? verdict.type : verdict.reasonCode === 'missing_fields' ? verdict.candidateType : undefined;
+  const problemType = type ? catalog.get(type) : undefined;
+  if (!problemType) return verdict;
+  const shape = problemType.claims.shape as Record<string, { description?: string }>;
+  const fields = [...new Set([...conflicts, ...(verdict.kind === 'clarify' ? verdict.missingFields : [])])];
+  return {
+    kind: 'clarify',
+    reasonCode: 'extraction_conflict',
+    question: `We could not read these details with certainty: ${fields.map((f) => shape[f]?.description ?? f).join('; ')}. Please reply with them.`,
+    missingFields: fields,
+    candidateType: problemType.name,
+  };
+}
+
+/**
  * The extraction loop: the provider's answer is validated by zod; invalid output gets at most
  * `repairAttempts` repair turns, then becomes a clarification with `extraction_invalid`.
  * Returns validated claims only, never model text. Also used by the offline evaluation.
@@ -70,7 +90,7 @@ export async function runExtraction(deps: ExtractDeps, input: ExtractionInput, i
       throw ApplicationFailure.nonRetryable(`token budget of ${deps.tokenBudget} exceeded (${used})`, 'TokenBudgetExceeded', { reasonCode: 'token_budget_exceeded', usage });
     }
     const validation = answer.candidate === undefined ? { ok: false as const, errors: ['answer is not valid JSON'] } : validateCandidate(deps.catalog, answer.candidate);
-    if (validation.ok) return { ...validation.result, usage } as ExtractionResult;
+    if (validation.ok) return { ...withConflicts(deps.catalog, validation.result, answer.conflicts), usage } as ExtractionResult;
     repair = { previousOutput: answer.rawText, errors: validation.errors };
   }
   return {

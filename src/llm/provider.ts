@@ -20,6 +20,11 @@ export interface ProviderAnswer {
   /** Exact text the model returned, kept only for a repair turn; never leaves the activity. */
   rawText: string;
   usage: CallUsage;
+  /**
+   * Fields on which two extractors (the hybrid's rules and model) read different values: the
+   * candidate leaves them out and the problem asks (`extraction_conflict`) instead of acting.
+   */
+  conflicts?: string[];
 }
 
 /**
@@ -30,4 +35,6 @@ export interface LlmProvider {
   readonly name: string;
   readonly model: string;
   extract(request: { texts: string[]; repair?: RepairContext; signal?: AbortSignal }): Promise<ProviderAnswer>;
+  /** Releases what the provider holds (a loaded model); absent when there is nothing to release. */
+  close?(): Promise<void>;
 }

@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { ConfigError, type Config } from '../config';
 import { resolvePolicy, type PolicyFile } from '../domain/policy';
 import { catalog as defaultCatalog, type Catalog } from '../domain/registry';
 import { createFailoverProvider } from '../llm/failover-provider';
+import { createHybridProvider } from '../llm/hybrid-provider';
+import { createLocalProvider, type LocalProvider } from '../llm/local-provider';
+import { createModelHost } from '../llm/local/model-host';
 import { createOpenAiProvider } from '../llm/openai-provider';
 import type { LlmProvider } from '../llm/provider';
 import { createRulesProvider } from '../llm/rules-provider';
@@ -12,12 +16,24 @@ import { createLogNotifier, type Notifier } from '../notifications/notifier';
 import { createWebhookNotifier } from '../notifications/webhook-notifier';
 import { createSystemsClient } from '../systems/client';
 
+/** The local model of `LLM_MODEL_PATH`, loaded in its own thread on first use. */
+function localProvider(config: Config, catalog: Catalog): LocalProvider {
+  const { modelPath, concurrency, threads, contextSize, prompt } = config.llm.local;
+  return createLocalProvider(catalog, { host: createModelHost({ modelPath, concurrency, threads, contextSize }), model: path.basename(modelPath), prompt });
+}
+
 /**
- * The LLM provider selected by `LLM_PROVIDER`: the offline rules, or an OpenAI-compatible
- * endpoint followed by the `LLM_FALLBACKS` endpoints in order (see failover-provider.ts).
+ * The LLM provider selected by `LLM_PROVIDER`: the offline rules, a local GGUF model, the rules
+ * with a local model filling their gaps (`hybrid`), or an OpenAI-compatible endpoint followed by
+ * the `LLM_FALLBACKS` endpoints in order (see failover-provider.ts).
  */
 export function createLlmProvider(config: Config, catalog: Catalog): LlmProvider {
   if (config.llm.provider === 'rules') return createRulesProvider(catalog);
+  if (config.llm.provider === 'local') return localProvider(config, catalog);
+  if (config.llm.provider === 'hybrid') {
+    const local = localProvider(config, catalog);
+    return { ...createHybridProvider(catalog, { rules: createRulesProvider(catalog), model: local.steps, modelName: local.model }), close: () => local.close() };
+  }
   const { structuredOutput } = config.llm;
   const endpoints = [{ baseURL: config.llm.baseURL, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs }, ...config.llm.fallbacks];
   return createFailoverProvider(endpoints.map((e) => createOpenAiProvider(catalog, { ...e, structuredOutput })));

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { extractProblem, type ExtractDeps } from '../../activities/extract-problem';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Tracing } from '../observability/tracing';
@@ -46,6 +47,33 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
     // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
+    dataConverter: dataConverterFor(config.encryption),
+    ...workerInstrumentation(options.tracing, options.log),
+  });
+  return { worker, connection };
+}
+
+/**
+ * A model-hosting worker: polls EXTRACTION_TASK_QUEUE for extraction activities only, no
+ * workflows and no tools, so it scales with the model's cost apart from orchestration workers.
+ * With a local model it takes as many extractions at once as the model has sequences
+ * (LLM_LOCAL_CONCURRENCY); the rest wait in Temporal's queue, where any model worker can take
+ * them, instead of in this process.
+ */
+export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 'workflowBundle' | 'deps'> & { deps: ExtractDeps }): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { config, deps } = options;
+  const taskQueue = config.temporal.extractionTaskQueue;
+  if (!taskQueue) throw new Error('an extraction worker needs EXTRACTION_TASK_QUEUE');
+  const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  const modelHosting = config.llm.provider === 'local' || config.llm.provider === 'hybrid';
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    activities: { extractProblem: (input: Parameters<typeof extractProblem>[1]) => extractProblem(deps, input) },
+    maxConcurrentActivityTaskExecutions: modelHosting ? config.llm.local.concurrency : config.worker.maxConcurrentActivityTaskExecutions,
+    shutdownGraceTime: '10s',
+    ...(options.identity ? { identity: options.identity } : {}),
     dataConverter: dataConverterFor(config.encryption),
     ...workerInstrumentation(options.tracing, options.log),
   });
