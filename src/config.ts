@@ -35,6 +35,9 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
     }
   }).pipe(z.array(item));
 
+/** `true`/`false` (also 1/0): `z.coerce.boolean()` would read "false" as true. */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** A fallback model endpoint, tried in order after the primary fails with a retryable error. */
@@ -97,6 +100,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   PAYLOAD_ENCRYPTION_KEYS: jsonArray(encryptionKeySchema).optional(),
   PAYLOAD_ENCRYPTION_KEY_ID: z.string().optional(),
+  PAYLOAD_ENCRYPTION_STRICT: bool.default(false),
   CODEC_CORS_ORIGINS: z.string().optional(),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_METRICS_PORT: port.default(9464),
@@ -111,12 +115,15 @@ const envSchema = z.object({
 export interface EncryptionConfig {
   keys: { id: string; key: Buffer }[];
   currentKeyId: string;
+  /** Refuse plaintext payloads on decode (PAYLOAD_ENCRYPTION_STRICT). */
+  strict?: boolean;
 }
 
 /** Encryption is on when keys are configured; the current key defaults to the only key. */
-function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, currentKeyId: string | undefined): EncryptionConfig | undefined {
+function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, currentKeyId: string | undefined, strict: boolean): EncryptionConfig | undefined {
   if (!keys || keys.length === 0) {
     if (currentKeyId) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is set but PAYLOAD_ENCRYPTION_KEYS is empty');
+    if (strict) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_STRICT=true needs PAYLOAD_ENCRYPTION_KEYS');
     return undefined;
   }
   const ids = keys.map((k) => k.id);
@@ -124,7 +131,7 @@ function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, curre
   const current = currentKeyId ?? (keys.length === 1 ? keys[0]!.id : undefined);
   if (!current) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is required when PAYLOAD_ENCRYPTION_KEYS has more than one key');
   if (!ids.includes(current)) throw new ConfigError(`Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID "${current}" is not in PAYLOAD_ENCRYPTION_KEYS (${ids.join(', ')})`);
-  return { keys, currentKeyId: current };
+  return { keys, currentKeyId: current, strict };
 }
 
 /** Typed configuration, parsed once at start-up from the environment. */
@@ -201,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ? { sink: 'webhook' as const, url: e.NOTIFY_WEBHOOK_URL!, secret: e.NOTIFY_WEBHOOK_SECRET!, timeoutMs: e.NOTIFY_WEBHOOK_TIMEOUT_MS }
       : { sink: 'log' as const },
     /** Payload encryption (codec); undefined, i.e. off, unless PAYLOAD_ENCRYPTION_KEYS is set. */
-    encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID),
+    encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID, e.PAYLOAD_ENCRYPTION_STRICT),
     codecServer: {
       /** Browser origins (the Temporal Web UI) allowed to call /codec/* with CORS. */
       corsOrigins: e.CODEC_CORS_ORIGINS
