@@ -3,6 +3,7 @@ import type { ResolvedPolicy } from '../src/domain/policy';
 import type { SystemsPort } from '../src/domain/types';
 import type { ExtractionInput } from '../src/domain/extraction';
 import type { LlmProvider } from '../src/llm/provider';
+import type { PrincipalTokenBudget } from '../src/limits/principal-token-budget';
 import type { NotificationEvent, Notifier } from '../src/notifications/notifier';
 import { Context } from '@temporalio/activity';
 import { extractProblem } from './extract-problem';
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   notifier: Notifier;
   repairAttempts: number;
   tokenBudget: number;
+  /** Each principal's daily LLM token allowance (LLM_TOKENS_PER_DAY); unlimited when absent. */
+  principalTokens?: PrincipalTokenBudget;
 }
 
 /** Builds the worker's activities: extraction, policy, notifications, and one activity per tool. */

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
 /** One API key and the principal it authenticates. */
 export const apiKeyEntrySchema = z.object({
-  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  key: z.string().min(16, 'API keys must be at least 16 characters').optional(),
+  /** SHA-256 (hex) of the key, so the configuration need not hold the key itself; exactly one of `key` and `keySha256`. */
+  keySha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'keySha256 must be 64 hex digits (sha256sum of the key)').transform((h) => h.toLowerCase()).optional(),
   principal: z.string().min(1),
   roles: z.array(z.enum(['submitter', 'approver', 'admin'])).min(1),
   /** Approver groups (e.g. `eng-managers`), used by per-type approval policies. */
@@ -12,11 +15,11 @@ export const apiKeyEntrySchema = z.object({
   accounts: z.array(z.string().min(1).transform((id) => id.toUpperCase())).min(1).optional(),
   /** The person behind the key (e.g. `EMP-501`): never approves what benefits that person. */
   employeeId: z.string().min(1).transform((id) => id.toUpperCase()).optional(),
-});
+}).refine((e) => (e.key === undefined) !== (e.keySha256 === undefined), { message: 'each API key entry needs exactly one of "key" and "keySha256"' });
 export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
 
 /** Keys printed at start in development; never used when `API_KEYS` is set. */
-export const DEV_API_KEYS: ApiKeyEntry[] = [
+export const DEV_API_KEYS: (ApiKeyEntry & { key: string })[] = [
   { key: 'dev-submitter-key-0001', principal: 'alice', roles: ['submitter'], groups: [] },
   { key: 'dev-submitter-key-0002', principal: 'dave', roles: ['submitter'], groups: [] },
   { key: 'dev-customer-key-0001', principal: 'frank', roles: ['submitter'], groups: [], accounts: ['ACC-1001'] },
@@ -98,6 +101,11 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SUBMISSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  LLM_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  TRUST_PROXY: z.string().optional(),
+  CURSOR_SECRET: z.string().min(32, 'CURSOR_SECRET must be at least 32 characters (openssl rand -base64 32)').optional(),
+  SYSTEMS_ADMIN_TOKEN: z.string().min(16, 'SYSTEMS_ADMIN_TOKEN must be at least 16 characters').optional(),
   PAYLOAD_ENCRYPTION_KEYS: jsonArray(encryptionKeySchema).optional(),
   PAYLOAD_ENCRYPTION_KEY_ID: z.string().optional(),
   PAYLOAD_ENCRYPTION_STRICT: bool.default(false),
@@ -134,6 +142,16 @@ function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, curre
   return { keys, currentKeyId: current, strict };
 }
 
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`: `true`/`false`, or a comma-separated list of proxy
+ * addresses/CIDRs (e.g. the compose network of nginx). Unset: forwarded headers are ignored.
+ */
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw;
+}
+
 /** Typed configuration, parsed once at start-up from the environment. */
 export type Config = ReturnType<typeof loadConfig>;
 
@@ -164,11 +182,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS is required when NODE_ENV=production');
   }
+  if (e.NODE_ENV === 'production' && !e.CURSOR_SECRET) {
+    // Replicas must share it, and a per-process secret would break cursors across restarts.
+    throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET is required when NODE_ENV=production');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HOST, port: e.PORT, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      /** Fastify `trustProxy`: whom to believe for X-Forwarded-For/Proto (false: the socket peer). */
+      trustProxy: trustProxy(e.TRUST_PROXY),
+      /** HMAC key of list and approval cursors; random per process unless set (required in production). */
+      cursorSecret: e.CURSOR_SECRET ?? randomBytes(32).toString('base64'),
+    },
+    /** Per-principal limits: problem submissions per minute, LLM tokens per UTC day (0 = no daily limit). */
+    limits: { submissionsPerMinute: e.SUBMISSIONS_PER_MINUTE, llmTokensPerDay: e.LLM_TOKENS_PER_DAY, ledgerFile: path.join(dataDir, 'limits.db') },
     dataDir,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -182,7 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH }
         : undefined,
     },
-    systems: { url: e.SYSTEMS_URL, port: e.SYSTEMS_PORT, dbFile: path.join(dataDir, 'systems.db') },
+    systems: { url: e.SYSTEMS_URL, port: e.SYSTEMS_PORT, dbFile: path.join(dataDir, 'systems.db'), adminToken: e.SYSTEMS_ADMIN_TOKEN },
     llm: {
       provider: e.LLM_PROVIDER,
       baseURL: e.OPENAI_BASE_URL,

@@ -20,7 +20,7 @@ import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
-import { problemRoutes } from './routes/problems';
+import { problemRoutes, type ProblemRoutesOptions } from './routes/problems';
 
 /** Largest request body accepted (the contract's 16 KiB). */
 export const BODY_LIMIT = 16 * 1024;
@@ -35,6 +35,10 @@ export interface BuildAppOptions {
   close?: () => Promise<void>;
   logger?: Logger | false;
   rateLimitPerMinute?: number;
+  /** Per-principal limits on `POST /v1/problems`: submissions a minute and the LLM token ledger. */
+  limits?: ProblemRoutesOptions;
+  /** Fastify `trustProxy` (TRUST_PROXY): which proxies' X-Forwarded-For/Proto to believe. */
+  trustProxy?: boolean | string;
   /** `GET /metrics`: the approvals_pending source and extra registries to serve. */
   metrics?: MetricsPluginOptions;
   /** OpenTelemetry tracer for request spans (OTEL_EXPORTER); no spans when undefined. */
@@ -52,6 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -72,16 +77,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(authPlugin, { keys: options.apiKeys });
+  // Both run in each protected route's onRequest, rate limit first (so guessing keys is throttled
+  // too), before the body is parsed. Callers are identified by key in the global onRequest of auth.
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.principal?.principal ?? req.ip,
-    allowList: (req) => !req.url.startsWith('/v1/'),
+    allowList: (req) => !req.routeOptions.config.roles,
   });
+  await app.register(authPlugin, { keys: options.apiKeys });
   await app.register(problemsPlugin, { service: options.service, close: options.close });
   await app.register(healthRoutes);
-  await app.register(problemRoutes);
+  await app.register(problemRoutes, options.limits ?? {});
   await app.register(approvalRoutes);
   if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -23,6 +23,7 @@ import {
 import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../workflows/state';
 import { digestOf } from '../domain/digest';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
+import { cursorSealer, type CursorSealer } from './cursor';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
@@ -35,6 +36,8 @@ export interface ProblemServiceOptions {
   namespace: string;
   /** Deadline of one Temporal call made for an HTTP request. */
   rpcTimeoutMs?: number;
+  /** HMAC key of the list and approval cursors (CURSOR_SECRET); random per process when absent. */
+  cursorSecret?: string;
 }
 
 /** A problem as listed from visibility (no per-item query). */
@@ -63,27 +66,6 @@ const REJECTION_STATUS: Record<string, number> = {
 };
 
 const memoSchema = z.object({ requestDigest: z.string() });
-/** Check digits of a list cursor: Temporal's page token plus 12 bytes of its SHA-256. */
-const cursorCheck = (token: Uint8Array) => createHash('sha256').update('problems-cursor\0').update(token).digest().subarray(0, 12);
-
-/** Wraps Temporal's page token so that a cursor this API did not issue is refused up front. */
-function encodeListCursor(token: Uint8Array): string {
-  return `${Buffer.from(token).toString('base64url')}.${cursorCheck(token).toString('base64url')}`;
-}
-
-/**
- * Unwraps a list cursor. A made-up page token is not harmless: Temporal's visibility store can
- * spend the whole RPC deadline on it (seen as a 503 from fuzzing), so check it is one of ours.
- */
-function decodeListCursor(cursor: string): Buffer {
-  const [token, check, extra] = cursor.split('.');
-  const bytes = Buffer.from(token ?? '', 'base64url');
-  if (extra !== undefined || !check || bytes.length === 0 || !cursorCheck(bytes).equals(Buffer.from(check, 'base64url'))) {
-    throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
-  }
-  return bytes;
-}
-
 /** Problem ids: `prb_` + ULID, or a digest of (principal, Idempotency-Key) so retries find the same workflow. */
 function problemIdFor(principal: string, idempotencyKey: string | undefined): string {
   if (!idempotencyKey) return `prb_${ulid()}`;
@@ -97,12 +79,13 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
   return `prb_${out}`;
 }
 
-const approvalCursorSchema = z.object({ t: z.number().int().nonnegative(), id: z.string().max(200) });
+/** The approval queue's cursor: the (start time, id) of the last item of the previous page; `t` a valid Date. */
+const approvalCursorSchema = z.object({ t: z.number().int().min(0).max(8.64e15), id: z.string().max(200) });
 
-/** The approval queue's cursor: the (start time, id) of the last item of the previous page. */
-function parseApprovalCursor(cursor: string): z.infer<typeof approvalCursorSchema> {
+function parseApprovalCursor(sealer: CursorSealer, cursor: string): z.infer<typeof approvalCursorSchema> {
+  const payload = sealer.open(cursor);
   try {
-    return approvalCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return approvalCursorSchema.parse(JSON.parse(payload.toString('utf8')));
   } catch {
     throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
   }
@@ -122,6 +105,9 @@ export function createProblemService(options: ProblemServiceOptions) {
   const { client, taskQueue, namespace } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
   const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
+  const cursorSecret = options.cursorSecret ?? randomBytes(32).toString('base64');
+  const listCursors = cursorSealer(cursorSecret, 'problems');
+  const approvalCursors = cursorSealer(cursorSecret, 'approvals');
 
   async function readState(id: string): Promise<ProblemState> {
     const handle = client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id);
@@ -157,11 +143,11 @@ export function createProblemService(options: ProblemServiceOptions) {
   }
 
   async function listRaw(query: string, limit: number, cursor: string | undefined) {
-    const nextPageToken = cursor === undefined ? undefined : decodeListCursor(cursor);
+    const nextPageToken = cursor === undefined ? undefined : listCursors.open(cursor);
     const res = await withDeadline(() =>
       client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, nextPageToken }),
     );
-    const token = res.nextPageToken && res.nextPageToken.length > 0 ? encodeListCursor(res.nextPageToken) : null;
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? listCursors.seal(res.nextPageToken) : null;
     return { executions: res.executions, nextCursor: token };
   }
 
@@ -270,7 +256,7 @@ export function createProblemService(options: ProblemServiceOptions) {
      * (start time, id), and only the page's workflows are queried for their pending action.
      */
     async pendingApprovals(limit: number, cursor: string | undefined) {
-      const after = cursor === undefined ? undefined : parseApprovalCursor(cursor);
+      const after = cursor === undefined ? undefined : parseApprovalCursor(approvalCursors, cursor);
       const clauses = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`];
       if (after) clauses.push(`StartTime >= '${new Date(after.t).toISOString()}'`);
       const candidates: { id: string; t: number }[] = [];
@@ -290,7 +276,7 @@ export function createProblemService(options: ProblemServiceOptions) {
         .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const page = ordered.slice(0, limit);
       const last = page.at(-1);
-      const nextCursor = ordered.length > limit && last ? Buffer.from(JSON.stringify(last)).toString('base64url') : null;
+      const nextCursor = ordered.length > limit && last ? approvalCursors.seal(Buffer.from(JSON.stringify(last))) : null;
       const states = await Promise.all(
         page.map((c) => withDeadline(() => client.workflow.getHandle(c.id).query(getProblemQuery)).catch(() => null)),
       );

@@ -10,6 +10,7 @@ import { createAuditService } from '../audit/audit-service';
 import { catalog } from '../domain/registry';
 import { buildApp } from './app';
 import { createProblemService } from './problem-service';
+import { principalTokenBudget } from '../limits/principal-token-budget';
 
 /** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
 async function main(): Promise<void> {
@@ -31,10 +32,13 @@ async function main(): Promise<void> {
     ...(tracing ? { tracer: tracing.tracer } : {}),
     codec: { codec: createEncryptionCodec(config.encryption), namespace: config.temporal.namespace, corsOrigins: config.codecServer.corsOrigins },
   };
-  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, cursorSecret: config.http.cursorSecret });
+  const principalTokens = principalTokenBudget(config);
+  const limits = { submissionsPerMinute: config.limits.submissionsPerMinute, principalTokens };
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, rateLimitPerMinute: config.http.rateLimitPerMinute, limits, trustProxy: config.http.trustProxy, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());
+  app.addHook('onClose', async () => principalTokens?.ledger.close());
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.close();

@@ -12,7 +12,7 @@ import { planRoutes } from './routes/plans';
  * The demo systems of record (billing, network, CRM, IAM) over HTTP, backed by SQLite.
  * Tools call it exactly as they would call real systems.
  */
-export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector }): FastifyInstance {
+export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector; adminToken?: string }): FastifyInstance {
   const app = Fastify({ loggerInstance: options.logger });
   const faults = options.faults ?? createFaultInjector();
   app.addHook('onRequest', async (req, reply) => {
@@ -31,6 +31,6 @@ export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLo
   networkRoutes(app, options.db);
   planRoutes(app, options.db);
   iamRoutes(app, options.db);
-  adminRoutes(app, options.db, faults);
+  adminRoutes(app, options.db, faults, options.adminToken);
   return app;
 }

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'systems' });
   const db = openSystemsDb(config.systems.dbFile);
-  const app = buildSystemsApp({ db, logger: log });
+  const app = buildSystemsApp({ db, logger: log, adminToken: config.systems.adminToken });
   const close = async () => {
     await app.close();
     db.close();

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { createLogNotifier, type Notifier } from '../notifications/notifier';
 import { createWebhookNotifier } from '../notifications/webhook-notifier';
 import { createSystemsClient } from '../systems/client';
+import { principalTokenBudget } from '../limits/principal-token-budget';
 
 /**
  * The LLM provider selected by `LLM_PROVIDER`: the offline rules, or an OpenAI-compatible
@@ -40,5 +41,6 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
     notifier: createNotifier(config, log),
     repairAttempts: config.llm.repairAttempts,
     tokenBudget: config.llm.tokenBudget,
+    principalTokens: principalTokenBudget(config),
   };
 }

@@ -7,7 +7,7 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 /** `GET /v1/problems/:id/audit`: the problem's ordered steps, read from its Temporal history. */
 export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
   app.get('/v1/problems/:id/audit', {
-    preHandler: app.requireRole('approver', 'admin'),
+    config: { roles: ['approver', 'admin'] },
     schema: {
       tags: ['audit'],
       summary: 'Audit trail of a problem, reconstructed from its workflow history',
