@@ -91,6 +91,17 @@ function parseApprovalCursor(sealer: CursorSealer, cursor: string): z.infer<type
   }
 }
 
+/** The account a problem concerns, once extracted (none for, e.g., an access request). */
+const accountOf = (state: ProblemState): string | null => (typeof state.entities?.accountId === 'string' ? state.entities.accountId.toUpperCase() : null);
+
+/** A key scoped to accounts never sees or acts on a problem of another account. */
+function assertEntitled(state: ProblemState, principal: Principal): void {
+  const account = accountOf(state);
+  if (principal.accounts && account && !principal.accounts.includes(account)) {
+    throw new ApiError(403, 'account_not_entitled', 'this key is scoped to other accounts than this problem\'s');
+  }
+}
+
 /** Maps a rejected update onto the API's error. */
 function updateError(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type) {
@@ -137,6 +148,7 @@ export function createProblemService(options: ProblemServiceOptions) {
   }
 
   function assertCanRead(state: ProblemState, principal: Principal): void {
+    assertEntitled(state, principal);
     if (state.submittedBy === principal.principal) return;
     if (principal.roles.includes('approver') || principal.roles.includes('admin')) return;
     throw new ApiError(403, 'forbidden', 'only the submitter, approvers and admins can read this problem');

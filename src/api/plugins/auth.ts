@@ -22,6 +22,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** The route table's access rules: every route registered after auth, with its roles (null = public). */
+    readonly routeAccess: readonly RouteAccess[];
+  }
   interface FastifyContextConfig {
     /**
      * Roles that may call this route (any one suffices); absent = a public route. Checked in
@@ -29,6 +33,13 @@ declare module 'fastify' {
      */
     roles?: readonly Role[];
   }
+}
+
+/** Who may call one route. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  roles: readonly Role[] | null;
 }
 
 /** Paths whose routes must declare `config.roles`; building the app fails otherwise. */
@@ -75,6 +86,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeyEn
     return found;
   };
 
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', routeAccess);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     req.principal = authenticate(req);
@@ -82,6 +95,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { keys: ApiKeyEn
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const roles = route.config?.roles;
+    for (const method of methods) routeAccess.push({ method, url: route.url, roles: roles ?? null });
     if (!roles) {
       const unguarded = PROTECTED_PREFIXES.some((p) => route.url.startsWith(p)) && methods.some((m) => m !== 'OPTIONS' && !PUBLIC_ROUTES.has(`${m} ${route.url}`));
       if (unguarded) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.roles: every /v1 and /codec route must`);

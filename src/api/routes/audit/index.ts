@@ -20,5 +20,9 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async
       querystring: auditQuery,
       response: { 200: auditResponse, ...errors },
     },
-  }, async (req) => audit.audit(req.params.id, req.query));
+  }, async (req) => {
+    // A key scoped to accounts reads the audit of its accounts' problems only.
+    if (req.principal!.accounts) await app.problems.get(req.params.id, req.principal!);
+    return audit.audit(req.params.id, req.query);
+  });
 };

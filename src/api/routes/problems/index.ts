@@ -105,5 +105,9 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
       body: approvalBody,
       response: { 200: problemView, 413: errorResponse, ...errors },
     },
-  }, async (req) => app.problems.approve(req.params.id, req.principal!, req.body));
+  }, async (req) => {
+    // A key scoped to accounts is checked against the problem's account first (403 account_not_entitled).
+    if (req.principal!.accounts) await app.problems.get(req.params.id, req.principal!);
+    return app.problems.approve(req.params.id, req.principal!, req.body);
+  });
 };
