@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
 import { errorHandlerPlugin } from './plugins/error-handler';
+import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
 import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
@@ -66,6 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.codec) await app.register(codecCookieAuthPlugin);
   await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(errorHandlerPlugin);
+  await app.register(outcomeGuardPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(swagger, {
     openapi: {

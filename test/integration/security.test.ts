@@ -351,3 +351,22 @@ describe('finding: API_KEYS entries may carry keySha256 instead of the key', () 
     expect(() => loadConfig({ API_KEYS: JSON.stringify([{ principal: 'hal', roles: ['submitter'], ...entry }]) })).toThrow(message);
   });
 });
+
+describe('finding: API fields carry reason codes, never internal text', () => {
+  const internal = 'connect ECONNREFUSED 10.0.0.5:3100 (http://systems.internal:3100/billing/credits)\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)';
+  test('a problem whose outcome holds an error message leaves the API with its reason codes only', async () => {
+    const real = createProblemService({ client, taskQueue, namespace: 'default' });
+    const state = {
+      id: 'prb_01INTERNAL', status: 'failed', type: 'billing_dispute', customerId: null, channel: 'api', submittedBy: 'erin', entities: null, decision: null,
+      clarification: null, approval: null, usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+      outcome: { reasonCode: 'downstream_unavailable', detail: internal, steps: [{ id: 'credit', state: 'failed', error: 'downstream_unavailable', message: internal, cause: { stack: internal } }] },
+      createdAt: '2026-11-30T00:00:00.000Z', updatedAt: '2026-11-30T00:00:00.000Z',
+    };
+    const service = { ...real, get: async () => state } as unknown as typeof real;
+    const guarded = await build({ service });
+    const res = await guarded.inject({ method: 'GET', url: '/v1/problems/prb_01INTERNAL', headers: bearer(keys.erin) });
+    expect(res.statusCode).toBe(200);
+    for (const leak of ['ECONNREFUSED', 'http://', '10.0.0.5', 'TCPConnectWrap', 'node:net']) expect(res.body).not.toContain(leak);
+    expect(res.json().outcome).toEqual({ reasonCode: 'downstream_unavailable', steps: [{ id: 'credit', state: 'failed', error: 'downstream_unavailable' }] });
+  });
+});
