@@ -161,6 +161,16 @@ export class ConfigError extends Error {
 }
 
 /**
+ * What the API process needs beyond {@link loadConfig}: in production a CURSOR_SECRET shared by
+ * every replica (a per-process secret would break cursors across replicas and restarts).
+ */
+export function assertApiConfig(config: Config): void {
+  if (config.env === 'production' && !config.http.cursorSecretSet) {
+    throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET is required for the API when NODE_ENV=production (openssl rand -base64 32)');
+  }
+}
+
+/**
  * Parses and validates the environment. Throws {@link ConfigError} naming each invalid
  * variable, so a process refuses to start instead of failing later.
  */
@@ -182,10 +192,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS is required when NODE_ENV=production');
   }
-  if (e.NODE_ENV === 'production' && !e.CURSOR_SECRET) {
-    // Replicas must share it, and a per-process secret would break cursors across restarts.
-    throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET is required when NODE_ENV=production');
-  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -196,8 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       /** Fastify `trustProxy`: whom to believe for X-Forwarded-For/Proto (false: the socket peer). */
       trustProxy: trustProxy(e.TRUST_PROXY),
-      /** HMAC key of list and approval cursors; random per process unless set (required in production). */
+      /** HMAC key of list and approval cursors; random per process unless set (the API requires it in production). */
       cursorSecret: e.CURSOR_SECRET ?? randomBytes(32).toString('base64'),
+      cursorSecretSet: e.CURSOR_SECRET !== undefined,
     },
     /** Per-principal limits: problem submissions per minute, LLM tokens per UTC day (0 = no daily limit). */
     limits: { submissionsPerMinute: e.SUBMISSIONS_PER_MINUTE, llmTokensPerDay: e.LLM_TOKENS_PER_DAY, ledgerFile: path.join(dataDir, 'limits.db') },

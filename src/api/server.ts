@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config';
+import { assertApiConfig, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { cachedCount, countPendingApprovals } from '../observability/pending-approvals';
@@ -15,6 +15,7 @@ import { principalTokenBudget } from '../limits/principal-token-budget';
 /** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertApiConfig(config);
   const log = createLogger({ level: config.logLevel, name: 'api' });
   const connection = Connection.lazy(connectionOptions(config.temporal));
   const warn = (obj: object, msg: string) => log.warn(obj, msg);
