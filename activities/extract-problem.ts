@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { ExtractionInput, ExtractionResult } from '../src/domain/extraction';
 import { runExtraction, type ExtractDeps } from '../src/llm/extraction-loop';
+import { meteredProvider, submitterOfCurrentProblem } from '../src/limits/metered-llm';
+import type { PrincipalTokenBudget } from '../src/limits/principal-token-budget';
 
 export type { ExtractDeps } from '../src/llm/extraction-loop';
 
@@ -8,7 +10,8 @@ export type { ExtractDeps } from '../src/llm/extraction-loop';
  * Extraction at the trust boundary, as a Temporal activity: heartbeats while the model works
  * and aborts the call when the activity is cancelled.
  */
-export async function extractProblem(deps: ExtractDeps, input: ExtractionInput): Promise<ExtractionResult> {
+export async function extractProblem(deps: ExtractDeps & { principalTokens?: PrincipalTokenBudget }, input: ExtractionInput): Promise<ExtractionResult> {
   const ctx = Context.current();
-  return runExtraction(deps, input, { heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal });
+  const llm = deps.principalTokens ? meteredProvider(deps.llm, deps.principalTokens, await submitterOfCurrentProblem()) : deps.llm;
+  return runExtraction({ ...deps, llm }, input, { heartbeat: () => ctx.heartbeat(), signal: ctx.cancellationSignal });
 }

@@ -4,6 +4,7 @@ import type { CommandVerifyKey } from '../src/domain/signed-command';
 import type { SystemsPort } from '../src/domain/types';
 import type { ExtractionInput } from '../src/domain/extraction';
 import type { LlmProvider } from '../src/llm/provider';
+import type { PrincipalTokenBudget } from '../src/limits/principal-token-budget';
 import type { NotificationEvent, Notifier } from '../src/notifications/notifier';
 import { Context } from '@temporalio/activity';
 import { extractProblem } from './extract-problem';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   tokenBudget: number;
   /** Public keys of the API's command signatures, which workflows verify approvals and clarifications with. */
   commandKeys: CommandVerifyKey[];
+  /** Each principal's daily LLM token allowance (LLM_TOKENS_PER_DAY); unlimited when absent. */
+  principalTokens?: PrincipalTokenBudget;
 }
 
 /** Builds the worker's activities: extraction, policy, notifications, and one activity per tool. */

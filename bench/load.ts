@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     SYSTEMS_URL: `http://127.0.0.1:${ports.systems}`,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    SUBMISSIONS_PER_MINUTE: '1000000',
     BASELINE_TASK_QUEUE: 'baseline',
   };
   const processes: ManagedProcess[] = [];

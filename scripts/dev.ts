@@ -87,7 +87,7 @@ Try it:
     -H 'Content-Type: application/json' \\
     -d '{"text":"I was charged twice for MOB-299 on invoice INV-2002, account ACC-1002. Please refund Rs 299."}'
   curl -s ${base}/v1/problems/<id> -H 'Authorization: Bearer ${submitter?.key ?? '<key>'}'
-${approver ? `  Approvals: curl -s ${base}/v1/approvals -H 'Authorization: Bearer ${approver.key}'\n` : ''}
+${approver ? `  Approvals: curl -s ${base}/v1/approvals -H 'Authorization: Bearer ${approver.key ?? '<key>'}'\n` : ''}
 Press Ctrl-C to stop.`);
 }
 

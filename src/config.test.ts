@@ -1,4 +1,4 @@
-import { ConfigError, DEV_API_KEYS, loadConfig } from './config';
+import { assertApiConfig, ConfigError, DEV_API_KEYS, loadConfig } from './config';
 
 describe('loadConfig', () => {
   test('defaults match the contract', () => {
@@ -46,6 +46,16 @@ describe('loadConfig', () => {
   ])('refuses %j, naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  test('the API needs a CURSOR_SECRET in production (replicas share it); elsewhere one is generated per process', () => {
+    const keys = JSON.stringify([{ key: 'k'.repeat(20), principal: 'p', roles: ['approver'] }]);
+    expect(() => assertApiConfig(loadConfig({ NODE_ENV: 'production', API_KEYS: keys }))).toThrow(/CURSOR_SECRET is required/);
+    expect(() => assertApiConfig(loadConfig({ NODE_ENV: 'production', API_KEYS: keys, CURSOR_SECRET: 'c'.repeat(32) }))).not.toThrow();
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(/CURSOR_SECRET must be at least 32/);
+    const [one, two] = [loadConfig({}), loadConfig({})];
+    expect(one.http.cursorSecret).not.toBe(two.http.cursorSecret);
+    expect(() => assertApiConfig(one)).not.toThrow();
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { signingKeyFromSeed, verifyKeyOf, type CommandSigningKey } from './security/command-keys';
@@ -6,7 +7,9 @@ import { usePrettyLogs } from './logger';
 
 /** One API key and the principal it authenticates. */
 export const apiKeyEntrySchema = z.object({
-  key: z.string().min(16, 'API keys must be at least 16 characters'),
+  key: z.string().min(16, 'API keys must be at least 16 characters').optional(),
+  /** SHA-256 (hex) of the key, so the configuration need not hold the key itself; exactly one of `key` and `keySha256`. */
+  keySha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'keySha256 must be 64 hex digits (sha256sum of the key)').transform((h) => h.toLowerCase()).optional(),
   principal: z.string().min(1),
   roles: z.array(z.enum(['submitter', 'approver', 'admin'])).min(1),
   /** Approver groups (e.g. `eng-managers`), used by per-type approval policies. */
@@ -15,11 +18,11 @@ export const apiKeyEntrySchema = z.object({
   accounts: z.array(z.string().min(1).transform((id) => id.toUpperCase())).min(1).optional(),
   /** The person behind the key (e.g. `EMP-501`): never approves what benefits that person. */
   employeeId: z.string().min(1).transform((id) => id.toUpperCase()).optional(),
-});
+}).refine((e) => (e.key === undefined) !== (e.keySha256 === undefined), { message: 'each API key entry needs exactly one of "key" and "keySha256"' });
 export type ApiKeyEntry = z.infer<typeof apiKeyEntrySchema>;
 
 /** Keys printed at start in development; never used when `API_KEYS` is set. */
-export const DEV_API_KEYS: ApiKeyEntry[] = [
+export const DEV_API_KEYS: (ApiKeyEntry & { key: string })[] = [
   { key: 'dev-submitter-key-0001', principal: 'alice', roles: ['submitter'], groups: [] },
   { key: 'dev-submitter-key-0002', principal: 'dave', roles: ['submitter'], groups: [] },
   { key: 'dev-customer-key-0001', principal: 'frank', roles: ['submitter'], groups: [], accounts: ['ACC-1001'] },
@@ -37,6 +40,9 @@ const jsonArray = <T extends z.ZodType>(item: T) =>
       return z.NEVER;
     }
   }).pipe(z.array(item));
+
+/** `true`/`false` (also 1/0): `z.coerce.boolean()` would read "false" as true. */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -129,8 +135,14 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SUBMISSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  LLM_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
+  TRUST_PROXY: z.string().optional(),
+  CURSOR_SECRET: z.string().min(32, 'CURSOR_SECRET must be at least 32 characters (openssl rand -base64 32)').optional(),
+  SYSTEMS_ADMIN_TOKEN: z.string().min(16, 'SYSTEMS_ADMIN_TOKEN must be at least 16 characters').optional(),
   PAYLOAD_ENCRYPTION_KEYS: jsonArray(encryptionKeySchema).optional(),
   PAYLOAD_ENCRYPTION_KEY_ID: z.string().optional(),
+  PAYLOAD_ENCRYPTION_STRICT: bool.default(false),
   CODEC_CORS_ORIGINS: z.string().optional(),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   WORKER_METRICS_PORT: port.default(9464),
@@ -186,12 +198,15 @@ function commandSigningConfig(e: EnvValues): CommandSigningConfig {
 export interface EncryptionConfig {
   keys: { id: string; key: Buffer }[];
   currentKeyId: string;
+  /** Refuse plaintext payloads on decode (PAYLOAD_ENCRYPTION_STRICT). */
+  strict?: boolean;
 }
 
 /** Encryption is on when keys are configured; the current key defaults to the only key. */
-function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, currentKeyId: string | undefined): EncryptionConfig | undefined {
+function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, currentKeyId: string | undefined, strict: boolean): EncryptionConfig | undefined {
   if (!keys || keys.length === 0) {
     if (currentKeyId) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is set but PAYLOAD_ENCRYPTION_KEYS is empty');
+    if (strict) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_STRICT=true needs PAYLOAD_ENCRYPTION_KEYS');
     return undefined;
   }
   const ids = keys.map((k) => k.id);
@@ -199,7 +214,17 @@ function encryptionConfig(keys: { id: string; key: Buffer }[] | undefined, curre
   const current = currentKeyId ?? (keys.length === 1 ? keys[0]!.id : undefined);
   if (!current) throw new ConfigError('Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID is required when PAYLOAD_ENCRYPTION_KEYS has more than one key');
   if (!ids.includes(current)) throw new ConfigError(`Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEY_ID "${current}" is not in PAYLOAD_ENCRYPTION_KEYS (${ids.join(', ')})`);
-  return { keys, currentKeyId: current };
+  return { keys, currentKeyId: current, strict };
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`: `true`/`false`, or a comma-separated list of proxy
+ * addresses/CIDRs (e.g. the compose network of nginx). Unset: forwarded headers are ignored.
+ */
+function trustProxy(raw: string | undefined): boolean | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw;
 }
 
 /** Typed configuration, parsed once at start-up from the environment. */
@@ -208,6 +233,16 @@ export type Config = ReturnType<typeof loadConfig>;
 /** Raised when the environment is invalid; the message lists every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * What the API process needs beyond {@link loadConfig}: in production a CURSOR_SECRET shared by
+ * every replica (a per-process secret would break cursors across replicas and restarts).
+ */
+export function assertApiConfig(config: Config): void {
+  if (config.env === 'production' && !config.http.cursorSecretSet) {
+    throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET is required for the API when NODE_ENV=production (openssl rand -base64 32)');
+  }
 }
 
 /**
@@ -238,7 +273,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     /** Readable log lines (a development terminal), with request logs at debug; JSON otherwise. */
     logPretty: usePrettyLogs(e.LOG_FORMAT, e.NODE_ENV),
-    http: { host: e.HOST, port: e.PORT, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      /** Fastify `trustProxy`: whom to believe for X-Forwarded-For/Proto (false: the socket peer). */
+      trustProxy: trustProxy(e.TRUST_PROXY),
+      /** HMAC key of list and approval cursors; random per process unless set (the API requires it in production). */
+      cursorSecret: e.CURSOR_SECRET ?? randomBytes(32).toString('base64'),
+      cursorSecretSet: e.CURSOR_SECRET !== undefined,
+    },
+    /** Per-principal limits: problem submissions per minute, LLM tokens per UTC day (0 = no daily limit). */
+    limits: { submissionsPerMinute: e.SUBMISSIONS_PER_MINUTE, llmTokensPerDay: e.LLM_TOKENS_PER_DAY, ledgerFile: path.join(dataDir, 'limits.db') },
     dataDir,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -254,7 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH }
         : undefined,
     },
-    systems: { url: e.SYSTEMS_URL, port: e.SYSTEMS_PORT, dbFile: path.join(dataDir, 'systems.db') },
+    systems: { url: e.SYSTEMS_URL, port: e.SYSTEMS_PORT, dbFile: path.join(dataDir, 'systems.db'), adminToken: e.SYSTEMS_ADMIN_TOKEN },
     llm: {
       provider: e.LLM_PROVIDER,
       baseURL: e.OPENAI_BASE_URL,
@@ -288,7 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ? { sink: 'webhook' as const, url: e.NOTIFY_WEBHOOK_URL!, secret: e.NOTIFY_WEBHOOK_SECRET!, timeoutMs: e.NOTIFY_WEBHOOK_TIMEOUT_MS }
       : { sink: 'log' as const },
     /** Payload encryption (codec); undefined, i.e. off, unless PAYLOAD_ENCRYPTION_KEYS is set. */
-    encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID),
+    encryption: encryptionConfig(e.PAYLOAD_ENCRYPTION_KEYS, e.PAYLOAD_ENCRYPTION_KEY_ID, e.PAYLOAD_ENCRYPTION_STRICT),
     codecServer: {
       /** Browser origins (the Temporal Web UI) allowed to call /codec/* with CORS. */
       corsOrigins: e.CODEC_CORS_ORIGINS

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, judge, readLedger, report, type DrillCase } from './lib/problems';
+import { adminFetch } from './lib/admin';
 
 async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: {
@@ -28,7 +29,7 @@ async function main(): Promise<boolean> {
       latencySpikeRate: Number(values['spike-rate']),
       failNext: [{ method: 'POST', pathPrefix: '/billing/credits', status: 503, count: Number(values['lost-responses']), afterEffect: true }],
     };
-    const put = await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const put = await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
     if (!put.ok) throw new Error(`could not set faults: ${put.status}`);
     const client = createDrillClient(stack.apiUrls);
     const ids = await client.submitAll(cases, 10);

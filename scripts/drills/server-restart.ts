@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, drillKeys, judge, readLedger, report, type DrillCase } from './lib/problems';
+import { adminFetch } from './lib/admin';
 
 async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '60' }, 'down-s': { type: 'string', default: '20' }, crash: { type: 'boolean', default: false }, 'timeout-s': { type: 'string', default: '240' } } });
@@ -16,7 +17,7 @@ async function main(): Promise<boolean> {
   let cases: DrillCase[] = [];
   return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'needs_approval', 'auto_credit', 'over_claim'])) }, async (stack) => {
     const started = Date.now();
-    await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500, latencySpikeRate: 0.5 }) });
+    await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500, latencySpikeRate: 0.5 }) });
     const client = createDrillClient(stack.apiUrls);
     // First half before the outage, second half submitted while Temporal is down (clients retry).
     const before = cases.slice(0, Math.ceil(count / 2));
@@ -74,7 +75,7 @@ async function main(): Promise<boolean> {
       await new Promise((r) => setTimeout(r, 250));
     }
     await Promise.all(pending);
-    await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
+    await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
     const idsDuring = await submittingDuring;
     const ids = new Map([...idsBefore, ...idsDuring]);
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, approve: true });

@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
 import { buildCases, createDrillClient, judge, readLedger, report } from './lib/problems';
+import { adminFetch } from './lib/admin';
 
 /** Small seeded PRNG so a failing run can be repeated with --seed. */
 function mulberry32(seed: number): () => number {
@@ -28,7 +29,7 @@ async function main(): Promise<boolean> {
   return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'over_claim', 'foreign_invoice'])) }, async (stack) => {
     const started = Date.now();
     // Slow the systems a little so that many problems are mid-flight when the worker dies.
-    await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 400, latencySpikeRate: 0.5 }) });
+    await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 400, latencySpikeRate: 0.5 }) });
     const client = createDrillClient(stack.apiUrls);
     const submitting = client.submitAll(cases, 20);
     // Kill at random points of progress (share of the expected credits already in the ledger),
@@ -47,7 +48,7 @@ async function main(): Promise<boolean> {
       await stack.startWorker();
     }
     const ids = await submitting;
-    await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
+    await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000 });
     const ledger = await readLedger(stack.systemsUrl);
     const verdict = judge(cases, ids, finals, ledger);

@@ -15,12 +15,13 @@ import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
 import { errorHandlerPlugin } from './plugins/error-handler';
+import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
 import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
-import { problemRoutes } from './routes/problems';
+import { problemRoutes, type ProblemRoutesOptions } from './routes/problems';
 
 /** Largest request body accepted (the contract's 16 KiB). */
 export const BODY_LIMIT = 16 * 1024;
@@ -37,6 +38,10 @@ export interface BuildAppOptions {
   /** Level of the one line logged per request: `debug` in a development terminal, `info` (JSON) otherwise. */
   requestLogLevel?: 'debug' | 'info';
   rateLimitPerMinute?: number;
+  /** Per-principal limits on `POST /v1/problems`: submissions a minute and the LLM token ledger. */
+  limits?: ProblemRoutesOptions;
+  /** Fastify `trustProxy` (TRUST_PROXY): which proxies' X-Forwarded-For/Proto to believe. */
+  trustProxy?: boolean | string;
   /** `GET /metrics`: the approvals_pending source and extra registries to serve. */
   metrics?: MetricsPluginOptions;
   /** OpenTelemetry tracer for request spans (OTEL_EXPORTER); no spans when undefined. */
@@ -55,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
     disableRequestLogging: options.requestLogLevel === 'debug',
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   app.setValidatorCompiler(validatorCompiler);
@@ -65,6 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.codec) await app.register(codecCookieAuthPlugin);
   await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(errorHandlerPlugin);
+  await app.register(outcomeGuardPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(swagger, {
     openapi: {
@@ -76,16 +83,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(authPlugin, { keys: options.apiKeys });
+  // Both run in each protected route's onRequest, rate limit first (so guessing keys is throttled
+  // too), before the body is parsed. Callers are identified by key in the global onRequest of auth.
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 600,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.principal?.principal ?? req.ip,
-    allowList: (req) => !req.url.startsWith('/v1/'),
+    allowList: (req) => !req.routeOptions.config.roles,
   });
+  await app.register(authPlugin, { keys: options.apiKeys });
   await app.register(problemsPlugin, { service: options.service, close: options.close });
   await app.register(healthRoutes);
-  await app.register(problemRoutes);
+  await app.register(problemRoutes, options.limits ?? {});
   await app.register(approvalRoutes);
   if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown[] = [],
+    /** Response headers that go with this error, e.g. `retry-after` of a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -25,6 +25,7 @@ import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../w
 import { digestOf } from '../domain/digest';
 import type { CommandSigner } from '../security/command-keys';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
+import { cursorSealer, type CursorSealer } from './cursor';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
@@ -41,6 +42,8 @@ export interface ProblemServiceOptions {
   rpcTimeoutMs?: number;
   /** Signs every approval and clarification forwarded to a workflow: identity is the API's, never the payload's. */
   signCommand: CommandSigner;
+  /** HMAC key of the list and approval cursors (CURSOR_SECRET); random per process when absent. */
+  cursorSecret?: string;
 }
 
 /** A problem as listed from visibility (no per-item query). */
@@ -70,27 +73,6 @@ const REJECTION_STATUS: Record<string, number> = {
 };
 
 const memoSchema = z.object({ requestDigest: z.string() });
-/** Check digits of a list cursor: Temporal's page token plus 12 bytes of its SHA-256. */
-const cursorCheck = (token: Uint8Array) => createHash('sha256').update('problems-cursor\0').update(token).digest().subarray(0, 12);
-
-/** Wraps Temporal's page token so that a cursor this API did not issue is refused up front. */
-function encodeListCursor(token: Uint8Array): string {
-  return `${Buffer.from(token).toString('base64url')}.${cursorCheck(token).toString('base64url')}`;
-}
-
-/**
- * Unwraps a list cursor. A made-up page token is not harmless: Temporal's visibility store can
- * spend the whole RPC deadline on it (seen as a 503 from fuzzing), so check it is one of ours.
- */
-function decodeListCursor(cursor: string): Buffer {
-  const [token, check, extra] = cursor.split('.');
-  const bytes = Buffer.from(token ?? '', 'base64url');
-  if (extra !== undefined || !check || bytes.length === 0 || !cursorCheck(bytes).equals(Buffer.from(check, 'base64url'))) {
-    throw new ApiError(400, 'invalid_cursor', 'the cursor is not one returned by this route');
-  }
-  return bytes;
-}
-
 /** Problem ids: `prb_` + ULID, or a digest of (principal, Idempotency-Key) so retries find the same workflow. */
 function problemIdFor(principal: string, idempotencyKey: string | undefined): string {
   if (!idempotencyKey) return `prb_${ulid()}`;
@@ -102,6 +84,17 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
   let out = '';
   for (let i = 0; i < 130; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
   return `prb_${out}`;
+}
+
+/** The account a problem concerns, once extracted (none for, e.g., an access request). */
+const accountOf = (state: ProblemState): string | null => (typeof state.entities?.accountId === 'string' ? state.entities.accountId.toUpperCase() : null);
+
+/** A key scoped to accounts never sees or acts on a problem of another account. */
+function assertEntitled(state: ProblemState, principal: Principal): void {
+  const account = accountOf(state);
+  if (principal.accounts && account && !principal.accounts.includes(account)) {
+    throw new ApiError(403, 'account_not_entitled', 'this key is scoped to other accounts than this problem\'s');
+  }
 }
 
 /** Maps a rejected update onto the API's error. */
@@ -118,6 +111,9 @@ export function createProblemService(options: ProblemServiceOptions) {
   const { client, taskQueue, namespace, signCommand, extractionTaskQueue } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 10_000;
   const withDeadline = createTemporalBreaker(client, { rpcTimeoutMs });
+  const cursorSecret = options.cursorSecret ?? randomBytes(32).toString('base64');
+  const listCursors = cursorSealer(cursorSecret, 'problems');
+  const approvalCursors = cursorSealer(cursorSecret, 'approvals');
 
   async function readState(id: string): Promise<ProblemState> {
     const handle = client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id);
@@ -147,17 +143,18 @@ export function createProblemService(options: ProblemServiceOptions) {
   }
 
   function assertCanRead(state: ProblemState, principal: Principal): void {
+    assertEntitled(state, principal);
     if (state.submittedBy === principal.principal) return;
     if (principal.roles.includes('approver') || principal.roles.includes('admin')) return;
     throw new ApiError(403, 'forbidden', 'only the submitter, approvers and admins can read this problem');
   }
 
-  async function listRaw(query: string, limit: number, cursor: string | undefined) {
-    const nextPageToken = cursor === undefined ? undefined : decodeListCursor(cursor);
+  async function listRaw(query: string, limit: number, cursor: string | undefined, cursors: CursorSealer = listCursors) {
+    const nextPageToken = cursor === undefined ? undefined : cursors.open(cursor);
     const res = await withDeadline(() =>
       client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, nextPageToken }),
     );
-    const token = res.nextPageToken && res.nextPageToken.length > 0 ? encodeListCursor(res.nextPageToken) : null;
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? cursors.seal(res.nextPageToken) : null;
     return { executions: res.executions, nextCursor: token };
   }
 
@@ -280,7 +277,7 @@ export function createProblemService(options: ProblemServiceOptions) {
      */
     async pendingApprovals(limit: number, cursor: string | undefined) {
       const query = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`].join(' AND ');
-      const { executions, nextCursor } = await listRaw(query, limit, cursor);
+      const { executions, nextCursor } = await listRaw(query, limit, cursor, approvalCursors);
       const items = await Promise.all(
         executions.map(async (e) => {
           const memo = await decodeMapFromPayloads(client.options.loadedDataConverter, e.memo?.fields);

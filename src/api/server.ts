@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { assertApiConfig, ConfigError, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { cachedCount, countPendingApprovals } from '../observability/pending-approvals';
@@ -10,11 +11,12 @@ import { catalog } from '../domain/registry';
 import { buildApp } from './app';
 import { createProblemService } from './problem-service';
 import { createCommandSigner } from '../security/command-keys';
-import { ConfigError, loadConfig } from '../config';
+import { principalTokenBudget } from '../limits/principal-token-budget';
 
 /** Listens on HOST:PORT; the Temporal connection is lazy, so the API starts (and says 503) while Temporal is down. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertApiConfig(config);
   const log = createLogger({ level: config.logLevel, name: 'api', pretty: config.logPretty });
   const connection = Connection.lazy(connectionOptions(config.temporal));
   const warn = (obj: object, msg: string) => log.warn(obj, msg);
@@ -34,10 +36,20 @@ async function main(): Promise<void> {
   };
   const { signingKey } = config.commandSigning;
   if (!signingKey) throw new ConfigError('Invalid configuration:\n  COMMAND_SIGNING_KEYS is required when NODE_ENV=production: the API signs every approval and clarification');
-  const service = createProblemService({ client, taskQueue: config.temporal.taskQueue, extractionTaskQueue: config.temporal.extractionTaskQueue, namespace: config.temporal.namespace, signCommand: createCommandSigner(signingKey) });
+  const service = createProblemService({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    extractionTaskQueue: config.temporal.extractionTaskQueue,
+    namespace: config.temporal.namespace,
+    signCommand: createCommandSigner(signingKey),
+    cursorSecret: config.http.cursorSecret,
+  });
+  const principalTokens = principalTokenBudget(config);
+  const limits = { submissionsPerMinute: config.limits.submissionsPerMinute, principalTokens };
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, limits, trustProxy: config.http.trustProxy, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());
+  app.addHook('onClose', async () => principalTokens?.ledger.close());
   const shutdown = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await app.close();

@@ -5,7 +5,8 @@ import { loadConfig } from '../config';
 import type { Logger } from '../logger';
 import { createNotifier } from '../temporal/activity-deps';
 import type { NotificationEvent } from './notifier';
-import { createWebhookNotifier, IDEMPOTENCY_HEADER, signWebhookBody, SIGNATURE_HEADER, verifyWebhookSignature } from './webhook-notifier';
+import { WebhookVerificationError } from 'standardwebhooks';
+import { createWebhookNotifier, signedHeaders, webhookFor } from './webhook-notifier';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const event: NotificationEvent = { event: 'approval_needed', problemId: 'prb_01TEST', actionDigest: `sha256:${'a'.repeat(64)}`, group: 'billing-approvers' };
@@ -38,6 +39,13 @@ async function receiver(respond: (res: http.ServerResponse) => void) {
   };
 }
 
+/** The three Standard Webhooks headers of a received request. */
+const received = (headers: http.IncomingHttpHeaders) => ({
+  'webhook-id': String(headers['webhook-id']),
+  'webhook-timestamp': String(headers['webhook-timestamp']),
+  'webhook-signature': String(headers['webhook-signature']),
+});
+
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(ApplicationFailure);
@@ -45,30 +53,47 @@ async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
 }
 
 describe('webhook notifier', () => {
-  test('posts JSON with an HMAC-SHA256 signature over the exact body and the idempotency key', async () => {
+  test('posts JSON signed as Standard Webhooks: webhook-id (the idempotency key), webhook-timestamp, webhook-signature', async () => {
     const r = await receiver((res) => res.writeHead(204).end());
     try {
       await createWebhookNotifier({ url: r.url, secret: SECRET, timeoutMs: 2000 }).send(event, 'prb_01TEST/3');
       expect(r.received).toHaveLength(1);
       const [{ body, headers }] = r.received as [Received];
       expect(headers['content-type']).toBe('application/json');
-      expect(headers[IDEMPOTENCY_HEADER]).toBe('prb_01TEST/3');
+      expect(headers['webhook-id']).toBe('prb_01TEST/3');
+      expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
+      expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
       expect(JSON.parse(body)).toEqual({ idempotencyKey: 'prb_01TEST/3', ...event });
-      const signature = headers[SIGNATURE_HEADER] as string;
-      expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verifyWebhookSignature(body, signature, SECRET)).toBe(true);
-      // The signature binds the secret and every byte of the body.
-      expect(verifyWebhookSignature(body, signature, 'another-secret-0123456789')).toBe(false);
-      expect(verifyWebhookSignature(body.replace('billing-approvers', 'admins'), signature, SECRET)).toBe(false);
-      expect(verifyWebhookSignature(body, undefined, SECRET)).toBe(false);
+      // The reference verifier accepts it; another secret, another body or another id does not.
+      expect(webhookFor(SECRET).verify(body, received(headers))).toEqual(JSON.parse(body));
+      expect(() => webhookFor('another-secret-0123456789').verify(body, received(headers))).toThrow(WebhookVerificationError);
+      expect(() => webhookFor(SECRET).verify(body.replace('billing-approvers', 'admins'), received(headers))).toThrow(WebhookVerificationError);
+      expect(() => webhookFor(SECRET).verify(body, { ...received(headers), 'webhook-id': 'prb_01TEST/4' })).toThrow(WebhookVerificationError);
     } finally {
       await r.close();
     }
   });
 
-  test('a known HMAC-SHA256 vector', () => {
-    // RFC 4231 test case 2.
-    expect(signWebhookBody('what do ya want for nothing?', 'Jefe')).toBe('sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  test('a delivery replayed later is refused: the timestamp is signed, and an old one is outside the tolerance', async () => {
+    const r = await receiver((res) => res.writeHead(204).end());
+    try {
+      const sentAt = new Date(Date.now() - 10 * 60_000);
+      await createWebhookNotifier({ url: r.url, secret: SECRET, timeoutMs: 2000, now: () => sentAt }).send(event, 'prb_01TEST/3');
+      const [{ body, headers }] = r.received as [Received];
+      expect(() => webhookFor(SECRET).verify(body, received(headers))).toThrow(/timestamp too old/i);
+      // Moving the timestamp forward breaks the signature.
+      expect(() => webhookFor(SECRET).verify(body, { ...received(headers), 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) })).toThrow(/no matching signature/i);
+    } finally {
+      await r.close();
+    }
+  });
+
+  test('a known Standard Webhooks vector (whsec_ secrets are base64)', () => {
+    // From the Standard Webhooks specification's reference test suite.
+    const webhook = webhookFor('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    const body = '{"test": 2432232314}';
+    const headers = signedHeaders(webhook, 'msg_p5jXN8AQM9LWM0D4loKWxJek', new Date(1614265330 * 1000), body);
+    expect(headers['webhook-signature']).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 
   test.each([
@@ -134,7 +159,7 @@ describe('notifier selection by config', () => {
       const config = loadConfig(env({ NOTIFIER: 'webhook', NOTIFY_WEBHOOK_URL: r.url, NOTIFY_WEBHOOK_SECRET: SECRET, NOTIFY_WEBHOOK_TIMEOUT_MS: '1000' }));
       await createNotifier(config, log as unknown as Logger).send(event, 'k2');
       expect(r.received).toHaveLength(1);
-      expect(verifyWebhookSignature(r.received[0]!.body, r.received[0]!.headers[SIGNATURE_HEADER] as string, SECRET)).toBe(true);
+      expect(() => webhookFor(SECRET).verify(r.received[0]!.body, received(r.received[0]!.headers))).not.toThrow();
     } finally {
       await r.close();
     }

@@ -1,32 +1,32 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import { Webhook } from 'standardwebhooks';
 import type { Notifier } from './notifier';
-
-/** Header carrying `sha256=<hex>`: HMAC-SHA256 of the raw request body with the shared secret. */
-export const SIGNATURE_HEADER = 'x-signature-256';
-/** Header carrying the notification's idempotency key; a receiver drops repeats of a key. */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** Where and how the webhook notifier posts. */
 export interface WebhookNotifierOptions {
   url: string;
+  /** Shared secret: `whsec_<base64>` as Standard Webhooks issues them, or any other string used as raw bytes. */
   secret: string;
   /** Deadline of one POST; a timeout is retried by the activity. */
   timeoutMs: number;
   fetch?: typeof fetch;
+  now?: () => Date;
 }
 
-/** `sha256=<hex>` signature of `body` with `secret`. */
-export function signWebhookBody(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+/** The Standard Webhooks signer/verifier for a secret (see {@link WebhookNotifierOptions.secret}). */
+export function webhookFor(secret: string): Webhook {
+  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
 }
 
-/** Whether `signature` is the signature of `body` with `secret`; constant-time comparison. */
-export function verifyWebhookSignature(body: string, signature: string | undefined, secret: string): boolean {
-  if (!signature) return false;
-  const expected = Buffer.from(signWebhookBody(body, secret));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+/**
+ * Standard Webhooks headers of one delivery: `webhook-id` (the notification's idempotency key,
+ * the same on every retry, so a receiver drops repeats), `webhook-timestamp` (Unix seconds of
+ * this attempt) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`). The
+ * timestamp is signed, so a captured delivery replayed later than the receiver's tolerance
+ * (5 minutes in the reference libraries) fails verification.
+ */
+export function signedHeaders(webhook: Webhook, id: string, at: Date, body: string): Record<string, string> {
+  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': webhook.sign(id, at, body) };
 }
 
 /** Retry-After (seconds or HTTP date) as milliseconds, if present and sane. */
@@ -38,13 +38,15 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 /**
- * POSTs each notification as JSON. Failures are classified for the notify activity's retry
+ * POSTs each notification as JSON, signed as Standard Webhooks (see {@link signedHeaders}). Failures are classified for the notify activity's retry
  * policy: network errors, timeouts, 408, 429 and 5xx are retryable (`NotificationUnavailable`,
  * honouring Retry-After); any other 4xx is final (`NotificationRejected`), since sending the
  * same request again cannot succeed. The body holds event codes and ids only, never user text.
  */
 export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier {
   const doFetch = options.fetch ?? fetch;
+  const webhook = webhookFor(options.secret);
+  const now = options.now ?? (() => new Date());
   return {
     async send(notification, idempotencyKey) {
       const body = JSON.stringify({ idempotencyKey, ...notification });
@@ -52,11 +54,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
       try {
         res = await doFetch(options.url, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signWebhookBody(body, options.secret),
-            [IDEMPOTENCY_HEADER]: idempotencyKey,
-          },
+          headers: { 'content-type': 'application/json', ...signedHeaders(webhook, idempotencyKey, now(), body) },
           body,
           signal: AbortSignal.timeout(options.timeoutMs),
         });

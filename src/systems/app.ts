@@ -13,7 +13,7 @@ import { planRoutes } from './routes/plans';
  * The demo systems of record (billing, network, CRM, IAM) over HTTP, backed by SQLite.
  * Tools call it exactly as they would call real systems.
  */
-export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector; requestLogLevel?: 'debug' | 'info' }): FastifyInstance {
+export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector; adminToken?: string; requestLogLevel?: 'debug' | 'info' }): FastifyInstance {
   const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: options.requestLogLevel === 'debug' });
   if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   const faults = options.faults ?? createFaultInjector();
@@ -33,6 +33,6 @@ export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLo
   networkRoutes(app, options.db);
   planRoutes(app, options.db);
   iamRoutes(app, options.db);
-  adminRoutes(app, options.db, faults);
+  adminRoutes(app, options.db, faults, options.adminToken);
   return app;
 }

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, name: 'systems', pretty: config.logPretty });
   const db = openSystemsDb(config.systems.dbFile);
-  const app = buildSystemsApp({ db, logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info' });
+  const app = buildSystemsApp({ db, logger: log, adminToken: config.systems.adminToken, requestLogLevel: config.logPretty ? 'debug' : 'info' });
   const close = async () => {
     await app.close();
     db.close();

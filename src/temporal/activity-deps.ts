@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import { createLogNotifier, type Notifier } from '../notifications/notifier';
 import { createWebhookNotifier } from '../notifications/webhook-notifier';
 import { createSystemsClient } from '../systems/client';
+import { principalTokenBudget } from '../limits/principal-token-budget';
 
 /** The local model of `LLM_MODEL_PATH`, loaded in its own thread on first use. */
 function localProvider(config: Config, catalog: Catalog): LocalProvider {
@@ -60,5 +61,6 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
     repairAttempts: config.llm.repairAttempts,
     tokenBudget: config.llm.tokenBudget,
     commandKeys: config.commandSigning.verifyKeys,
+    principalTokens: principalTokenBudget(config),
   };
 }

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { buildCases, createDrillClient, drillKeys, judge, readLedger, type DrillCase } from '../../scripts/drills/lib/problems';
 import { groupPids, startStack, type DrillStack } from '../../scripts/drills/lib/stack';
+import { adminFetch } from '../../scripts/drills/lib/admin';
 
 /**
  * Scale-out on one dev server: two worker processes and two API processes on one task queue.
@@ -71,7 +72,7 @@ test('two API processes accept work and two worker processes share it', async ()
 
 test('killing one worker moves its in-flight work to the other; nothing is lost or done twice', async () => {
   // Slow the systems so that both workers hold work when one dies.
-  await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 800 }) });
+  await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 800 }) });
   const batch = cases.slice(20);
   const client = createDrillClient(stack.apiUrls);
   const ids = await client.submitAll(batch, 10);
@@ -79,7 +80,7 @@ test('killing one worker moves its in-flight work to the other; nothing is lost 
   await new Promise((r) => setTimeout(r, 1500));
   const killedAt = Date.now();
   await stack.workers[0]!.kill();
-  await fetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
+  await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
 
   const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: 100_000 });
   const mine = new Set(ids.values());

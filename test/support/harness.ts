@@ -13,6 +13,7 @@ import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
 import { resolvePolicy, type PolicyFile } from '../../src/domain/policy';
 import { catalog as defaultCatalog, type Catalog } from '../../src/domain/registry';
+import type { PrincipalTokenBudget } from '../../src/limits/principal-token-budget';
 import type { LlmProvider } from '../../src/llm/provider';
 import { createRulesProvider } from '../../src/llm/rules-provider';
 import type { Notifier } from '../../src/notifications/notifier';
@@ -55,6 +56,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** OpenTelemetry tracing for the client and worker (the workflow bundle must include the interceptor module). */
   tracing?: Tracing;
+  /** Per-principal daily LLM tokens, shared by the API and the worker as in production. */
+  principalTokens?: PrincipalTokenBudget;
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
@@ -104,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         repairAttempts: options.repairAttempts ?? 1,
         tokenBudget: options.tokenBudget ?? 20_000,
         commandKeys: config.commandSigning.verifyKeys,
+        ...(options.principalTokens ? { principalTokens: options.principalTokens } : {}),
       },
     }));
     running = worker.run();
@@ -129,7 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000, ...observability });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {

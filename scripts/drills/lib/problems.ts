@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DEV_API_KEYS } from '../../../src/config';
 import { openSystemsDb } from '../../../src/systems/db';
 import { pool } from '../../../bench/lib/stats';
+import { adminFetch } from './admin';
 
 const keyOf = (principal: string) => DEV_API_KEYS.find((k) => k.principal === principal)!.key;
 /** Submitter, approver and admin keys of the dev key set. */
@@ -156,7 +157,7 @@ export interface LedgerEntry {
 
 /** Reads the demo systems' side-effect ledger. */
 export async function readLedger(systemsUrl: string): Promise<LedgerEntry[]> {
-  const res = await fetch(`${systemsUrl}/_admin/ledger`);
+  const res = await adminFetch(`${systemsUrl}/_admin/ledger`);
   return ((await res.json()) as { items: LedgerEntry[] }).items;
 }
 

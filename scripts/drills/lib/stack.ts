@@ -11,6 +11,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../lib/processes';
 import { WORKFLOWS_PATH } from '../../../src/temporal/worker';
+import { systemsAdminToken } from './admin';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -146,6 +147,8 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     SYSTEMS_URL: systemsUrl,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    SUBMISSIONS_PER_MINUTE: '1000000',
+    SYSTEMS_ADMIN_TOKEN: systemsAdminToken(),
     WORKFLOW_BUNDLE_PATH: bundlePath,
     ...options.env,
   };

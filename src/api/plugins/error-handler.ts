@@ -21,7 +21,7 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof ApiError) return reply.code(err.status).send(body(err.code, err.message, err.details));
+    if (err instanceof ApiError) return reply.code(err.status).headers(err.headers).send(body(err.code, err.message, err.details));
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));
       const where = err.validationContext ?? 'request';

@@ -1,9 +1,11 @@
+import cookie, { type FastifyCookieOptions } from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { ApiError } from '../../api/errors';
+import { bearerKey } from '../../api/plugins/auth';
 import { PayloadDecryptionError } from './encryption-codec';
 
 /** Options of the codec server routes. */
@@ -39,24 +41,34 @@ const toJson = (p: Payload): JsonPayload => ({
 export const CODEC_COOKIE = 'codec_key';
 const COOKIE_MAX_AGE_S = 8 * 3600;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+/** Sign-in attempts per minute per client address on `POST /codec/session` (it answers whether a key is valid). */
+export const CODEC_SESSION_PER_MINUTE = 10;
+
+/** The percent-decoded `codec_key` cookie; a malformed encoding is the client's error (400), not ours. */
+function codecCookie(req: FastifyRequest): string | undefined {
+  const raw = req.cookies[CODEC_COOKIE];
+  if (!raw) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError(400, 'invalid_cookie', `the ${CODEC_COOKIE} cookie is not valid percent-encoding`);
   }
-  return undefined;
 }
 
 /**
  * Lets a browser authenticate to `/codec/*` with the `codec_key` cookie instead of a bearer
  * header (the Temporal Web UI sends cookies when "include cross-origin credentials" is on, but
  * has no API key to send). Registered before the auth plugin, it turns the cookie into the
- * bearer header for codec routes only, so authentication stays in one place.
+ * bearer header for codec routes only, so authentication stays in one place. Cookies are parsed
+ * by @fastify/cookie, raw (its decoder swallows bad escapes), and decoded here.
  */
 export const codecCookieAuthPlugin = fp(async (app: FastifyInstance) => {
+  // `decode` is passed on to cookie.parse at run time; @fastify/cookie's typings only list serialize options.
+  const raw = { decode: (value: string) => value } as unknown as FastifyCookieOptions['parseOptions'];
+  await app.register(cookie, { parseOptions: raw });
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/codec/') || req.headers.authorization) return;
-    const key = cookieValue(req.headers.cookie, CODEC_COOKIE);
+    const key = codecCookie(req);
     if (key) req.headers.authorization = `Bearer ${key}`;
   });
 }, { name: 'codec-cookie-auth' });
@@ -77,9 +89,12 @@ document.getElementById('f').onsubmit = async (e) => {
 };
 </script></body></html>`;
 
+/**
+ * Sets (or clears) the codec cookie. `Secure` whenever the client reached us over TLS, which
+ * behind a proxy is known from X-Forwarded-Proto only when TRUST_PROXY trusts that proxy.
+ */
 function setCodecCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAge: number): void {
-  const secure = req.protocol === 'https' ? '; Secure' : '';
-  reply.header('set-cookie', `${CODEC_COOKIE}=${encodeURIComponent(value)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
+  reply.setCookie(CODEC_COOKIE, value, { path: '/codec', httpOnly: true, sameSite: 'strict', maxAge, secure: req.protocol === 'https' });
 }
 
 /**
@@ -118,13 +133,15 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions> = async (app, o
     }
   };
 
-  const routeOptions = { preHandler: app.requireRole('approver', 'admin'), bodyLimit: CODEC_BODY_LIMIT, schema: { hide: true } };
+  const routeOptions = { config: { roles: ['approver', 'admin'] as const }, bodyLimit: CODEC_BODY_LIMIT, schema: { hide: true } };
   app.post('/codec/encode', routeOptions, run('encode'));
   app.post('/codec/decode', routeOptions, run('decode'));
 
   app.get('/codec/login', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE));
-  app.post('/codec/session', { preHandler: app.requireRole('approver', 'admin'), schema: { hide: true } }, async (req, reply) => {
-    const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  // Throttled per client address, whatever the key: each call says whether a key is valid.
+  const sessionLimit = { max: CODEC_SESSION_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `codec-session:${req.ip}` };
+  app.post('/codec/session', { config: { roles: ['approver', 'admin'] as const, rateLimit: sessionLimit }, schema: { hide: true } }, async (req, reply) => {
+    const key = bearerKey(req) ?? '';
     setCodecCookie(req, reply, key, COOKIE_MAX_AGE_S);
     return reply.code(204).send();
   });

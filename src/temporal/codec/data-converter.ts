@@ -4,7 +4,7 @@ import { EncryptionCodec } from './encryption-codec';
 
 /** The encryption codec for a configuration, or undefined when encryption is off. */
 export function createEncryptionCodec(encryption: EncryptionConfig | undefined): EncryptionCodec | undefined {
-  return encryption ? new EncryptionCodec(encryption.keys, encryption.currentKeyId) : undefined;
+  return encryption ? new EncryptionCodec(encryption.keys, encryption.currentKeyId, { strict: encryption.strict }) : undefined;
 }
 
 /**

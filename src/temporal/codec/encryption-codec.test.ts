@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { loadConfig } from '../../config';
+import { createEncryptionCodec, dataConverterFor } from './data-converter';
 import { CIPHER_METADATA, ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_METADATA, PayloadDecryptionError } from './encryption-codec';
 
 const keyA = { id: 'A', key: randomBytes(32) };
@@ -74,6 +75,30 @@ describe('EncryptionCodec (AES-256-GCM with key ids)', () => {
     expect(await new EncryptionCodec([keyA], 'A').decode([plain])).toEqual([plain]);
   });
 
+  test('strict mode refuses plaintext payloads, e.g. an approval typed into the CLI, and still decrypts its own', async () => {
+    const strict = new EncryptionCodec([keyA], 'A', { strict: true });
+    const forged = toPayload({ principal: 'mallory', roles: ['approver', 'admin'], decision: 'approve' });
+    const err = await decodeError(strict, forged);
+    expect(err.code).toBe('payload_not_encrypted');
+    // Any encoding that is not ours is plaintext: binary/null, json/protobuf, a missing encoding.
+    for (const p of [toPayload(undefined), { metadata: {}, data: Buffer.from('{}') }, { data: Buffer.from('x') }]) {
+      expect((await decodeError(strict, p)).code).toBe('payload_not_encrypted');
+    }
+    const [encrypted] = await strict.encode([toPayload(secret)]);
+    expect(defaultPayloadConverter.fromPayload((await strict.decode([encrypted!]))[0]!)).toEqual(secret);
+  });
+
+  test('strict mode is what the data converter uses when PAYLOAD_ENCRYPTION_STRICT=true', async () => {
+    const env = { PAYLOAD_ENCRYPTION_KEYS: JSON.stringify([{ id: 'A', key: keyA.key.toString('base64') }]) };
+    const lenient = createEncryptionCodec(loadConfig(env).encryption)!;
+    const strict = createEncryptionCodec(loadConfig({ ...env, PAYLOAD_ENCRYPTION_STRICT: 'true' }).encryption)!;
+    const plain = toPayload(secret);
+    expect(await lenient.decode([plain])).toEqual([plain]);
+    expect((await decodeError(strict, plain)).code).toBe('payload_not_encrypted');
+    const [codec] = (dataConverterFor(loadConfig({ ...env, PAYLOAD_ENCRYPTION_STRICT: 'true' }).encryption).payloadCodecs ?? []) as EncryptionCodec[];
+    expect((await decodeError(codec!, plain)).code).toBe('payload_not_encrypted');
+  });
+
   test('refuses bad key sets at construction', () => {
     expect(() => new EncryptionCodec([{ id: 'A', key: randomBytes(16) }], 'A')).toThrow(/32 bytes/);
     expect(() => new EncryptionCodec([keyA], 'B')).toThrow(/current encryption key "B" is not among/);
@@ -101,6 +126,8 @@ describe('PAYLOAD_ENCRYPTION_* configuration', () => {
     ['duplicate ids', { PAYLOAD_ENCRYPTION_KEYS: keys([a, a]) }, /unique/],
     ['a current id without keys', { PAYLOAD_ENCRYPTION_KEY_ID: 'A' }, /PAYLOAD_ENCRYPTION_KEYS is empty/],
     ['not JSON', { PAYLOAD_ENCRYPTION_KEYS: '[{' }, /valid JSON/],
+    ['strict without keys', { PAYLOAD_ENCRYPTION_STRICT: 'true' }, /PAYLOAD_ENCRYPTION_STRICT=true needs PAYLOAD_ENCRYPTION_KEYS/],
+    ['strict not a boolean', { PAYLOAD_ENCRYPTION_KEYS: keys([a]), PAYLOAD_ENCRYPTION_STRICT: 'yes' }, /PAYLOAD_ENCRYPTION_STRICT/],
   ])('refuses %s', (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -12,6 +12,16 @@ const CIPHER = 'AES-256-GCM';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** How a codec treats payloads that are not encrypted. */
+export interface EncryptionCodecOptions {
+  /**
+   * Refuse plaintext payloads on decode (`PAYLOAD_ENCRYPTION_STRICT`). Without it a payload that
+   * was never encrypted (e.g. `temporal workflow update execute --input '{...}'` from the CLI or a
+   * Web UI form) passes through, so anyone who can reach the frontend can inject arguments.
+   */
+  strict?: boolean;
+}
+
 /** One data-encryption key: an id written into each payload, and 32 bytes of key material. */
 export interface EncryptionKey {
   id: string;
@@ -19,7 +29,7 @@ export interface EncryptionKey {
 }
 
 /** Why a payload could not be decrypted; `code` is stable and used by the codec server. */
-export type DecryptionFailure = 'payload_key_unknown' | 'payload_decryption_failed' | 'payload_malformed';
+export type DecryptionFailure = 'payload_key_unknown' | 'payload_decryption_failed' | 'payload_malformed' | 'payload_not_encrypted';
 
 /** Raised instead of returning garbage when an encrypted payload cannot be decrypted. */
 export class PayloadDecryptionError extends Error {
@@ -35,13 +45,16 @@ const utf8 = (value: Uint8Array | null | undefined) => (value ? Buffer.from(valu
  * AES-256-GCM payload codec with key rotation: payloads are encrypted with the current key and
  * carry its id in metadata; any configured key decrypts. The whole original payload (metadata and
  * data) is encrypted, so even its encoding is hidden. Unencrypted payloads pass through decode
- * unchanged (histories written before encryption was turned on stay readable).
+ * unchanged (histories written before encryption was turned on stay readable) unless the codec
+ * is strict, when they are refused with `payload_not_encrypted`.
  */
 export class EncryptionCodec implements PayloadCodec {
   private readonly keys: ReadonlyMap<string, Buffer>;
+  private readonly strict: boolean;
 
   /** @param keys every key that may have written a payload still in history; `currentKeyId` encrypts. */
-  constructor(keys: readonly EncryptionKey[], readonly currentKeyId: string) {
+  constructor(keys: readonly EncryptionKey[], readonly currentKeyId: string, options: EncryptionCodecOptions = {}) {
+    this.strict = options.strict ?? false;
     for (const k of keys) if (k.key.length !== 32) throw new Error(`encryption key "${k.id}" must be 32 bytes, got ${k.key.length}`);
     this.keys = new Map(keys.map((k) => [k.id, k.key]));
     if (this.keys.size !== keys.length) throw new Error('encryption key ids must be unique');
@@ -82,7 +95,10 @@ export class EncryptionCodec implements PayloadCodec {
 
   /** Decrypts one payload; throws {@link PayloadDecryptionError} rather than return garbage. */
   decrypt(payload: Payload): Payload {
-    if (utf8(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
+    if (utf8(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) {
+      if (!this.strict) return payload;
+      throw new PayloadDecryptionError('payload_not_encrypted', 'payload is not encrypted and PAYLOAD_ENCRYPTION_STRICT refuses plaintext payloads', undefined);
+    }
     const keyId = utf8(payload.metadata?.[KEY_ID_METADATA]);
     if (!keyId) throw new PayloadDecryptionError('payload_malformed', `encrypted payload has no "${KEY_ID_METADATA}" metadata`, undefined);
     const key = this.keys.get(keyId);

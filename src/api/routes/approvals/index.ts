@@ -4,7 +4,7 @@ import { errorResponse, pendingApprovalsQuery, pendingApprovalsResponse } from '
 /** `/v1/approvals`: the queue of actions waiting for a person. */
 export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/v1/approvals', {
-    preHandler: app.requireRole('approver'),
+    config: { roles: ['approver'] },
     schema: {
       tags: ['approvals'],
       summary: 'Pending approvals, one visibility page, most recent first, each with the exact action, its digest and the evidence',

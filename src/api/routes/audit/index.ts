@@ -7,7 +7,7 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 /** `GET /v1/problems/:id/audit`: the problem's ordered steps, read from its Temporal history. */
 export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async (app, { audit }) => {
   app.get('/v1/problems/:id/audit', {
-    preHandler: app.requireRole('approver', 'admin'),
+    config: { roles: ['approver', 'admin'] },
     schema: {
       tags: ['audit'],
       summary: 'Audit trail of a problem, reconstructed from its workflow history',
@@ -20,5 +20,9 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async
       querystring: auditQuery,
       response: { 200: auditResponse, ...errors },
     },
-  }, async (req) => audit.audit(req.params.id, req.query));
+  }, async (req) => {
+    // A key scoped to accounts reads the audit of its accounts' problems only.
+    if (req.principal!.accounts) await app.problems.get(req.params.id, req.principal!);
+    return audit.audit(req.params.id, req.query);
+  });
 };

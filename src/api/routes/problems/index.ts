@@ -1,4 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { TOKEN_LIMIT_REASON, tokenStanding, type PrincipalTokenBudget } from '../../../limits/principal-token-budget';
+import { ApiError } from '../../errors';
 import {
   approvalBody,
   clarificationBody,
@@ -15,10 +18,33 @@ import {
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 503: errorResponse };
 const links = (id: string) => ({ self: `/v1/problems/${id}`, audit: `/v1/problems/${id}/audit` });
 
+/** Per-principal limits on submissions. */
+export interface ProblemRoutesOptions {
+  /** Problems one principal may submit a minute (SUBMISSIONS_PER_MINUTE); no such limit when absent. */
+  submissionsPerMinute?: number;
+  /** The daily LLM token allowance; a principal that spent it cannot submit until UTC midnight. */
+  principalTokens?: PrincipalTokenBudget;
+}
+
 /** `/v1/problems`: submit, read, list, clarify, approve. */
-export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
+export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async (app, opts) => {
+  const submissionLimit = {
+    max: opts.submissionsPerMinute ?? 0,
+    timeWindow: '1 minute',
+    keyGenerator: (req: FastifyRequest) => `submissions:${req.principal?.principal ?? req.ip}`,
+    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; ttl: number }) =>
+      new ApiError(429, 'submission_rate_limited', `too many problems submitted; retry in ${ctx.after}`, [], { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) }),
+  };
   app.post('/v1/problems', {
-    preHandler: app.requireRole('submitter'),
+    config: { roles: ['submitter'], ...(opts.submissionsPerMinute ? { rateLimit: submissionLimit } : {}) },
+    // The day's LLM budget is checked before a workflow (and its model calls) starts.
+    preHandler: async (req) => {
+      if (!opts.principalTokens) return;
+      const standing = tokenStanding(opts.principalTokens, req.principal!.principal);
+      if (standing.exhausted) {
+        throw new ApiError(429, TOKEN_LIMIT_REASON, 'the daily LLM token allowance of this key is spent; retry after midnight UTC', [], { 'retry-after': String(standing.retryAfterSeconds) });
+      }
+    },
     schema: {
       tags: ['problems'],
       summary: 'Submit a problem',
@@ -26,7 +52,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
       security: [{ bearer: [] }],
       headers: idempotencyHeaders,
       body: submitProblemBody,
-      response: { 202: submitProblemResponse, 413: errorResponse, ...errors },
+      response: { 202: submitProblemResponse, 413: errorResponse, 429: errorResponse, ...errors },
     },
   }, async (req, reply) => {
     const { id, status, created } = await app.problems.submit(req.principal!, req.body, req.headers['idempotency-key']);
@@ -36,7 +62,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/v1/problems', {
-    preHandler: app.requireRole('submitter', 'approver', 'admin'),
+    config: { roles: ['submitter', 'approver', 'admin'] },
     schema: {
       tags: ['problems'],
       summary: 'List problems (approvers and admins see all; submitters their own)',
@@ -47,7 +73,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.problems.list(req.principal!, req.query));
 
   app.get('/v1/problems/:id', {
-    preHandler: app.requireRole('submitter', 'approver', 'admin'),
+    config: { roles: ['submitter', 'approver', 'admin'] },
     schema: {
       tags: ['problems'],
       summary: 'Read a problem: status, entities, decision and outcome',
@@ -58,7 +84,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req) => app.problems.get(req.params.id, req.principal!));
 
   app.post('/v1/problems/:id/clarifications', {
-    preHandler: app.requireRole('submitter'),
+    config: { roles: ['submitter'] },
     schema: {
       tags: ['problems'],
       summary: 'Answer a clarification question (submitter of the problem only)',
@@ -70,7 +96,7 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (req, reply) => reply.code(202).send(await app.problems.clarify(req.params.id, req.principal!, req.body.text)));
 
   app.post('/v1/problems/:id/approvals', {
-    preHandler: app.requireRole('approver'),
+    config: { roles: ['approver'] },
     schema: {
       tags: ['approvals'],
       summary: 'Approve or reject the pending action, bound to its digest',
@@ -79,5 +105,9 @@ export const problemRoutes: FastifyPluginAsyncZod = async (app) => {
       body: approvalBody,
       response: { 200: problemView, 413: errorResponse, ...errors },
     },
-  }, async (req) => app.problems.approve(req.params.id, req.principal!, req.body));
+  }, async (req) => {
+    // A key scoped to accounts is checked against the problem's account first (403 account_not_entitled).
+    if (req.principal!.accounts) await app.problems.get(req.params.id, req.principal!);
+    return app.problems.approve(req.params.id, req.principal!, req.body);
+  });
 };
