@@ -50,7 +50,11 @@ const spec: Record<string, { roles: Role[]; answer: (who: Who, t: Target) => [nu
   'GET /v1/problems/{id}': { roles: ANY, answer: (who, t) => (t === 'own' || holds(who, 'approver') || holds(who, 'admin') ? [200, null] : [403, 'forbidden']) },
   'POST /v1/problems/{id}/clarifications': { roles: ['submitter'], answer: (_who, t) => (t === 'own' ? [202, null] : [403, 'not_submitter']) },
   // An authorized approver gets past every check but the digest: 409 proves authorization passed without approving anything.
-  'POST /v1/problems/{id}/approvals': { roles: ['approver'], answer: (_who, t) => (t === 'own' ? [403, 'self_approval_forbidden'] : [409, 'stale_action_digest']) },
+  // A key scoped to the credited account (ACC-1001) is a beneficiary of the credit and never approves it.
+  'POST /v1/problems/{id}/approvals': {
+    roles: ['approver'],
+    answer: (who, t) => (t === 'own' ? [403, 'self_approval_forbidden'] : isScoped(who) ? [403, 'beneficiary_approval_forbidden'] : [409, 'stale_action_digest']),
+  },
   'GET /v1/problems/{id}/audit': { roles: ['approver', 'admin'], answer: () => [200, null] },
   'GET /v1/approvals': { roles: ['approver'], answer: () => [200, null] },
   'GET /v1/me': { roles: ANY, answer: () => [200, null] },
