@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { problemSearchAttributes } from '../../src/temporal/search-attributes';
-import { freePort, portInUse, startGuardedCommand, waitFor, type ManagedProcess } from '../lib/processes';
+import { freePort, freePortInRange, portInUse, startGuardedCommand, waitFor, type ManagedProcess } from '../lib/processes';
 import { temporalBinaries, type TemporalBinaries } from './binaries';
 import { ensurePostgresInstalled, privatePostgres, type PrivatePostgres } from './postgres';
 import { CLUSTER_CONSTANTS, NAMESPACE_RETENTION_HOURS, SCHEMAS, TEMPORAL_SERVICES, temporalServerEnv, type ClusterPorts, type TemporalService } from './settings';
@@ -52,11 +52,14 @@ async function choosePorts(file: string): Promise<ClusterPorts> {
   try {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterPorts;
     const all = [saved.postgres, ...Object.values(saved.services).flatMap((s) => [s.grpc, s.membership, s.metrics, ...(s.http ? [s.http] : [])])];
-    if (all.every((p) => Number.isInteger(p)) && !(await Promise.all(all.map((p) => portInUse(p)))).some(Boolean)) return saved;
+    const membershipOk = Object.values(saved.services).every((s) => s.membership < 32768);
+    if (membershipOk && all.every((p) => Number.isInteger(p)) && !(await Promise.all(all.map((p) => portInUse(p)))).some(Boolean)) return saved;
   } catch {
     // first run, or a file from an older layout
   }
-  const service = async (http = false) => ({ grpc: await freePort(), membership: await freePort(), metrics: await freePort(), ...(http ? { http: await freePort() } : {}) });
+  // Temporal keeps membership ports in a smallint column: they must be below 32768, where the
+  // OS's ephemeral ports never are.
+  const service = async (http = false) => ({ grpc: await freePort(), membership: await freePortInRange(20000, 32767), metrics: await freePort(), ...(http ? { http: await freePort() } : {}) });
   const ports: ClusterPorts = {
     postgres: await freePort(),
     services: { frontend: await service(true), history: await service(), matching: await service(), worker: await service() },
@@ -147,8 +150,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
     const out = fs.openSync(path.join(stateDir, `${service}.log`), 'a');
     const proc = startGuardedCommand(service, binaries.server, ['start', '--service', service], { env, stdio: ['ignore', out, out] });
     services[service] = proc;
-    const { grpc } = ports.services[service];
-    const ready = waitFor(`Temporal ${service} on port ${grpc}`, async () => (service === 'frontend' ? frontendAnswers(address) : portInUse(grpc)), 90_000, 300);
+    // The worker service serves no gRPC; its membership (ringpop) port shows it has joined.
+    const port = service === 'worker' ? ports.services.worker.membership : ports.services[service].grpc;
+    const ready = waitFor(`Temporal ${service} on port ${port}`, async () => (service === 'frontend' ? frontendAnswers(address) : portInUse(port)), 90_000, 300);
     const died = proc.exited.then((code) => {
       throw new Error(`Temporal ${service} exited during start-up (code ${code}); see ${path.join(stateDir, `${service}.log`)}`);
     });
@@ -168,7 +172,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
     setUpSchemas(binaries, postgres, log);
     for (const service of TEMPORAL_SERVICES) {
       await startService(service);
-      log(`temporal ${service} up (gRPC ${ports.services[service].grpc}, metrics http://127.0.0.1:${ports.services[service].metrics}/metrics)`);
+      log(`temporal ${service} up (${service === 'worker' ? 'membership' : 'gRPC'} ${service === 'worker' ? ports.services.worker.membership : ports.services[service].grpc}, metrics http://127.0.0.1:${ports.services[service].metrics}/metrics)`);
     }
     await registerNamespace(address, namespace, log);
   } catch (err) {

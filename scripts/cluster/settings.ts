@@ -22,6 +22,8 @@ export const CLUSTER_CONSTANTS = {
   POSTGRES_USER: 'temporal',
   NUM_HISTORY_SHARDS: '4',
   LOG_LEVEL: 'warn',
+  // No authorizer: the frontend is reachable on loopback (or the compose network) only.
+  TEMPORAL_ALLOW_NO_AUTH: 'true',
 } as const;
 
 /** How long closed workflows stay in the namespace. */

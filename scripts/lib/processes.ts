@@ -21,6 +21,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether `port` can be bound on loopback right now. */
+async function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free loopback port in [min, max] (tried at random, 200 attempts), for programs that cannot
+ * take the OS's ephemeral ports (above 32767).
+ */
+export async function freePortInRange(min: number, max: number): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = min + Math.floor(Math.random() * (max - min + 1));
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port found in ${min}-${max}`);
+}
+
 /** Whether something already listens on host:port. */
 export async function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
