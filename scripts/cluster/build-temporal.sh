@@ -3,6 +3,8 @@
 # temporal-server.version, once per version: the binaries live in a cache outside the repository
 # (so a fresh clone on the same machine reuses them) and are linked into .tools/.
 # Prints the path of the directory holding both binaries on stdout; progress goes to stderr.
+#   build-temporal.sh                # build when missing
+#   build-temporal.sh --cached-only  # exit 1 instead of building
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,6 +15,7 @@ out="$cache_root/temporal-server-v$version"
 tools="$repo/.tools/temporal-server-v$version"
 
 if [[ ! -x "$out/temporal-server" || ! -x "$out/temporal-sql-tool" ]]; then
+  [[ "${1:-}" != --cached-only ]] || exit 1
   command -v go >/dev/null || { echo "go is required to build temporal-server (Go >= 1.25)" >&2; exit 1; }
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT

@@ -11,11 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Connection } from '@temporalio/client';
 import { startApp } from '../cluster/app';
 import { startCluster, type LocalCluster } from '../cluster/cluster';
 import { waitFor } from '../lib/processes';
 import { buildCases, createDrillClient, drillKeys, readLedger, type LedgerEntry, type ProblemSnapshot } from './lib/problems';
-import { runDrill, waitForPollers } from './lib/stack';
+import { runDrill } from './lib/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -79,6 +80,19 @@ function judgeCases(cases: Case[], ids: Map<number, string>, finals: Map<string,
     }
   }
   return v;
+}
+
+/** Waits until the worker process `pid` polls the problems task queue (its identity is pid@host). */
+async function waitForPoller(address: string, pid: number | undefined): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await waitFor(`worker pid ${pid} polling`, async () => {
+      const res = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: 'problems' }, taskQueueType: 1 });
+      return (res.pollers ?? []).some((p) => p.identity?.startsWith(`${pid}@`));
+    }, 120_000, 300);
+  } finally {
+    await connection.close();
+  }
 }
 
 const PROBE_TEXT = 'Account ACC-1001, invoice INV-2001: probe, refund Rs 99999.';
@@ -176,7 +190,7 @@ async function main(): Promise<boolean> {
       await new Promise((r) => setTimeout(r, 3000));
       await app.restartWorker(0);
       // Back means polling again (a worker that starts while the frontend is down exits).
-      await waitForPollers(cluster!.address, 'problems', 3);
+      await waitForPoller(cluster!.address, app.workers[0]!.child.pid);
     });
     await fault('PostgreSQL fast shutdown + restart', async () => {
       await cluster!.postgres.stop('fast');
