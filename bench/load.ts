@@ -5,6 +5,7 @@
  * submit-to-completed latency, and the ratios.
  *
  *   npm run bench:load -- --count 200 --concurrency 20
+ *   npm run bench:load -- --temporal-address 127.0.0.1:7233   # an existing server, e.g. npm run cluster's frontend
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,18 +72,24 @@ function summarize(r: RunResult) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' }, 'temporal-address': { type: 'string' } } });
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);
   const warmup = 10;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   seedBenchInvoices(path.join(dir, 'systems.db'), count + warmup);
 
-  const server = await startDevServer({ headless: true });
+  // Both runs use the same server: a fresh dev server, or the given one (own task queues there).
+  const server = values['temporal-address'] ? undefined : await startDevServer({ headless: true });
+  const address = values['temporal-address'] ?? server!.address;
+  const run = path.basename(dir);
+  const taskQueue = server ? 'problems' : `bench-${run}`;
+  const baselineQueue = server ? 'baseline' : `baseline-${run}`;
   const ports = { api: await freePort(), systems: await freePort() };
   const env = {
     ...process.env,
-    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: dir,
     PORT: String(ports.api),
     SYSTEMS_PORT: String(ports.systems),
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '1000000',
     SUBMISSIONS_PER_MINUTE: '1000000',
-    BASELINE_TASK_QUEUE: 'baseline',
+    BASELINE_TASK_QUEUE: baselineQueue,
   };
   const processes: ManagedProcess[] = [];
   const spawn = (name: string, script: string) => {
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
   spawn('api', 'src/api/server.ts');
   spawn('baseline-worker', 'bench/baseline/worker.ts');
   const base = `http://127.0.0.1:${ports.api}`;
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   try {
     await waitFor('API ready', async () => (await fetch(`${base}/readyz`)).ok, 120_000, 500);
@@ -121,7 +128,7 @@ async function main(): Promise<void> {
       return { submitted, ok: state.status === 'completed' };
     };
     const bare = async (i: number) => {
-      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: 'baseline', workflowId: `baseline-${Date.now()}-${i}`, args: [{ text: `problem ${i}` }] });
+      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: baselineQueue, workflowId: `baseline-${Date.now()}-${i}`, args: [{ text: `problem ${i}` }] });
       const submitted = performance.now();
       return { submitted, ok: (await handle.result()) === 'done' };
     };
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
     const baseline = summarize(await measure('bare Temporal (client → 5 no-op activities)', count, concurrency, bare));
     const system = summarize(await measure('whole system (HTTP → extract → verify → decide → credit)', count, concurrency, viaApi));
     const rows = [baseline, system];
-    console.log(`\nLoad: ${count} problems, concurrency ${concurrency}, ${os.cpus().length} CPUs, ${new Date().toISOString()}\n`);
+    console.log(`\nLoad: ${count} problems, concurrency ${concurrency}, ${os.cpus().length} CPUs, Temporal ${server ? 'dev server' : address}, ${new Date().toISOString()}\n`);
     console.log('| run | ok | problems/s | submit p50 | submit p99 | completed p50 | completed p99 |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.name} | ${r.ok}/${count} | ${r.perSecond.toFixed(1)} | ${ms(r.submitP50)} | ${ms(r.submitP99)} | ${ms(r.completeP50)} | ${ms(r.completeP99)} |`);
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     for (const p of processes.reverse()) await p.stop();
-    await server.stop();
+    await server?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

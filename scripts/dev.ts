@@ -1,16 +1,17 @@
 /**
  * `npm start`: the whole system on one machine. Temporal dev server (SQLite in .data/, Web UI),
  * demo systems of record, one worker and the API. Ctrl-C stops everything, workers drain first.
+ * Every child watches a pipe from this process and stops when it dies, even by SIGKILL, so
+ * nothing keeps the ports after a closed terminal or an OOM kill.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { startDevServer, type DevServer } from './lib/dev-server';
-import { portInUse, startProcess, waitFor, type ManagedProcess } from './lib/processes';
+import { portHolder, portInUse, startNodeScript, waitFor, type ManagedProcess } from './lib/processes';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /**
  * The command signing key of this demo's data: generated on first start and kept beside the
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const temporalPort = Number(config.temporal.address.split(':').pop());
   for (const [what, port] of [['API', config.http.port], ['Temporal', temporalPort], ['Temporal Web UI', config.temporal.uiPort], ['demo systems', config.systems.port]] as const) {
-    if (await portInUse(port)) throw new Error(`port ${port} (${what}) is already in use: stop what uses it or set the matching variable (see .env.example)`);
+    if (await portInUse(port)) {
+      const holder = portHolder(port);
+      throw new Error(`port ${port} (${what}) is already in use${holder ? ` by ${holder}` : ''}: stop it or set the matching variable (see .env.example)`);
+    }
   }
 
   const children: ManagedProcess[] = [];
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
   const signing = process.env.COMMAND_SIGNING_KEYS ? {} : { COMMAND_SIGNING_KEYS: devCommandSigningKeys(config.dataDir) };
   const env = { ...process.env, ...signing, TEMPORAL_ADDRESS: server.address };
   const run = (name: string, script: string) => {
-    const child = startProcess(name, TSX, [path.join(ROOT, script)], { env, cwd: ROOT, stdio: 'inherit' });
+    const child = startNodeScript(name, path.join(ROOT, script), [], { env, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     void child.exited.then((code) => {
       if (!stopping) {
         console.error(`${name} exited unexpectedly (code ${code}); stopping everything`);

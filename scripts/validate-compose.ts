@@ -1,13 +1,16 @@
 /**
  * Structure checks of docker-compose.yml that the Compose schema cannot express: pinned
  * images, a scalable worker, two API replicas, bind-mounted files that exist, app variables
- * that the config knows, dependencies that exist. Exits non-zero listing every problem.
+ * that the config knows, dependencies that exist, and the Temporal cluster of
+ * scripts/cluster/compose-checks.ts (the same as `npm run cluster`, every search attribute the
+ * code sets registered). Exits non-zero listing every problem.
  *
  *   tsx scripts/validate-compose.ts [docker-compose.yml]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { checkTemporalCompose } from './cluster/compose-checks';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -21,9 +24,11 @@ interface Service {
   environment?: Record<string, unknown> | string[];
   volumes?: (string | { type?: string; source?: string })[];
   depends_on?: string[] | Record<string, unknown>;
+  command?: string | string[];
+  entrypoint?: string | string[];
 }
 
-const REQUIRED = ['postgresql', 'temporal', 'temporal-ui', 'systems', 'api', 'worker', 'prometheus', 'grafana'];
+const REQUIRED = ['postgresql', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'systems', 'api', 'worker', 'prometheus', 'grafana'];
 const APP_SERVICES = ['api', 'worker', 'systems'];
 
 /** Problems found in a parsed compose document. */
@@ -57,13 +62,20 @@ export function checkCompose(doc: { services?: Record<string, Service> }, root: 
     if (!keys.includes('PAYLOAD_ENCRYPTION_KEYS')) problems.push(`${name}: payload encryption must be on (PAYLOAD_ENCRYPTION_KEYS)`);
     for (const key of keys) if (!known.has(key)) problems.push(`${name}: variable ${key} is not in .env.example (the config would ignore it)`);
   }
+  problems.push(...checkTemporalCompose(services, root));
   return problems;
+}
+
+/** Parses a compose file (YAML merge keys resolved) and checks it; the problems found. */
+export function validateComposeFile(file: string): string[] {
+  const doc = parse(fs.readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, Service> };
+  return checkCompose(doc, path.dirname(file));
 }
 
 function main(): void {
   const file = path.resolve(process.argv[2] ?? path.join(ROOT, 'docker-compose.yml'));
   const doc = parse(fs.readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, Service> };
-  const problems = checkCompose(doc, path.dirname(file));
+  const problems = validateComposeFile(file);
   for (const extra of ['deploy/prometheus.yml', 'deploy/temporal/dynamicconfig.yaml']) parse(fs.readFileSync(path.join(ROOT, extra), 'utf8'));
   JSON.parse(fs.readFileSync(path.join(ROOT, 'deploy/grafana/dashboard.json'), 'utf8'));
   if (problems.length) {
@@ -73,4 +85,4 @@ function main(): void {
   console.log(`${path.relative(ROOT, file)}: structure OK (${Object.keys(doc.services ?? {}).length} services)`);
 }
 
-main();
+if (require.main === module) main();

@@ -49,6 +49,25 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** Where `npm run model:install` links the default local model (Gemma 3 270M, GGUF Q4_K_M). */
 export const DEFAULT_MODEL_PATH = '.tools/models/gemma-3-270m-q4_k_m.gguf';
 
+/** OpenTelemetry's `key1=value1,key2=value2` lists (values percent-encoded), e.g. OTEL_EXPORTER_OTLP_HEADERS. */
+const otelKeyValues = z.string().transform((raw, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not key=value` });
+      return z.NEVER;
+    }
+    try {
+      out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not valid percent-encoding` });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
 /** A fallback model endpoint, tried in order after the primary fails with a retryable error. */
 const llmFallbackSchema = z.strictObject({
   baseURL: z.url().optional(),
@@ -107,6 +126,9 @@ const envSchema = z.object({
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
   SYSTEMS_URL: z.url().default('http://127.0.0.1:3100'),
   SYSTEMS_PORT: port.default(3100),
   LLM_PROVIDER: z.enum(['rules', 'openai', 'local', 'hybrid']).default('rules'),
@@ -148,9 +170,15 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   WORKER_APP_METRICS_PORT: port.default(9465),
   PENDING_APPROVALS_CACHE_MS: z.coerce.number().int().min(0).default(15_000),
-  OTEL_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  // The OpenTelemetry SDK's standard variables; OTEL_EXPORTER is this project's older name.
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).optional(),
+  OTEL_EXPORTER: z.enum(['none', 'console', 'otlp']).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otelKeyValues.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otelKeyValues.optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
+  OTEL_RESOURCE_ATTRIBUTES: otelKeyValues.optional(),
   COMMAND_SIGNING_KEYS: jsonArray(commandSigningKeySchema).optional(),
   COMMAND_SIGNING_KEY_ID: z.string().optional(),
   COMMAND_VERIFY_KEYS: jsonArray(commandVerifyKeySchema).optional(),
@@ -192,6 +220,27 @@ function commandSigningConfig(e: EnvValues): CommandSigningConfig {
     ? e.COMMAND_VERIFY_KEYS.map((k) => ({ id: k.id, publicKey: k.publicKey.toString('hex') }))
     : keys.map(verifyKeyOf);
   return { signingKey, verifyKeys, usingDevKey };
+}
+
+/** TLS to the Temporal frontend: any TLS setting, or an API key (Temporal Cloud), turns it on. */
+export interface TemporalTlsConfig {
+  /** mTLS client certificate and key (PEM files). */
+  clientCert?: { certPath: string; keyPath: string };
+  /** CA that signed the server's certificate (PEM file); the system roots when absent. */
+  caPath?: string;
+  /** Server name for SNI and certificate checks when it differs from the address's host. */
+  serverName?: string;
+}
+
+function temporalTls(e: z.infer<typeof envSchema>): TemporalTlsConfig | undefined {
+  const clientCert = e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined;
+  const on = e.TEMPORAL_TLS === 'true' || Boolean(clientCert ?? e.TEMPORAL_TLS_CA_PATH ?? e.TEMPORAL_TLS_SERVER_NAME ?? e.TEMPORAL_API_KEY);
+  if (!on || e.TEMPORAL_TLS === 'false') return undefined;
+  return {
+    ...(clientCert ? { clientCert } : {}),
+    ...(e.TEMPORAL_TLS_CA_PATH ? { caPath: e.TEMPORAL_TLS_CA_PATH } : {}),
+    ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+  };
 }
 
 /** Keys that decrypt payloads and the id of the one that encrypts new payloads. */
@@ -264,6 +313,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.NOTIFIER === 'webhook' && (!e.NOTIFY_WEBHOOK_URL || !e.NOTIFY_WEBHOOK_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  NOTIFIER=webhook needs NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET');
   }
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together (mTLS client certificate)');
+  }
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('Invalid configuration:\n  API_KEYS is required when NODE_ENV=production');
   }
@@ -296,9 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Temporal Web UI base URL for links to workflows (the web console's audit view). */
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
       apiKey: e.TEMPORAL_API_KEY,
-      tls: e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
-        ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH }
-        : undefined,
+      tls: temporalTls(e),
     },
     systems: { url: e.SYSTEMS_URL, port: e.SYSTEMS_PORT, dbFile: path.join(dataDir, 'systems.db'), adminToken: e.SYSTEMS_ADMIN_TOKEN },
     llm: {
@@ -349,7 +399,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pendingApprovalsCacheMs: e.PENDING_APPROVALS_CACHE_MS,
     },
     commandSigning: commandSigningConfig(e),
-    tracing: { exporter: e.OTEL_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    tracing: {
+      exporter: e.OTEL_TRACES_EXPORTER ?? e.OTEL_EXPORTER ?? 'none',
+      // As the SDK specifies: the traces endpoint is used as is, the general one gets /v1/traces.
+      otlpTracesUrl: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`,
+      otlpHeaders: { ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+      serviceName: e.OTEL_SERVICE_NAME,
+      resourceAttributes: e.OTEL_RESOURCE_ATTRIBUTES ?? {},
+    },
     worker: {
       maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeFlags } from '../../src/temporal/search-attributes';
-import { freePort, startProcess, waitFor, type ManagedProcess } from './processes';
+import { freePort, portHolder, startGuardedCommand, waitFor, type ManagedProcess } from './processes';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -34,7 +34,7 @@ export interface DevServer {
 
 /**
  * Starts `temporal server start-dev` with the contract's search attributes registered and
- * waits until its frontend answers.
+ * waits until its frontend answers. It runs behind a guard, so it stops when this process dies.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const binary = temporalBinary();
@@ -54,7 +54,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...searchAttributeFlags.flatMap((flag) => ['--search-attribute', flag]),
     ...(options.extraArgs ?? []),
   ];
-  const proc = startProcess('temporal', binary, args, { stdio: options.stdio ?? 'ignore', cwd: ROOT });
+  const proc = startGuardedCommand('temporal', binary, args, { stdio: options.stdio ?? 'ignore', cwd: ROOT });
   const address = `127.0.0.1:${port}`;
   const ready = waitFor(`Temporal dev server on ${address}`, async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1000 });
@@ -66,7 +66,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
   }, 60_000, 300);
   const exitedEarly = proc.exited.then((code) => {
-    throw new Error(`Temporal dev server exited during start-up (code ${code}); is port ${port} in use?`);
+    const holder = portHolder(port);
+    throw new Error(`Temporal dev server exited during start-up (code ${code})${holder ? `: port ${port} is held by ${holder}` : ''}`);
   });
   await Promise.race([ready, exitedEarly]).catch(async (err) => {
     await proc.stop(1000);

@@ -13,8 +13,17 @@ export class ApiError extends Error {
   }
 }
 
-/** gRPC status codes meaning "Temporal is not reachable right now". */
-const UNAVAILABLE_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
+/**
+ * gRPC status codes meaning "Temporal is not reachable right now". CANCELLED is what a call
+ * gets when the connection drops under it (a frontend killed mid-query, seen in drill:cluster).
+ */
+const UNAVAILABLE_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */, 1 /* CANCELLED */]);
+
+/**
+ * Errors of a cluster that is up but not serving yet: a restarted history service answers
+ * "namespace not found" until its namespace cache is loaded (seen in drill:cluster).
+ */
+const NOT_SERVING_ERRORS = new Set(['NamespaceNotFoundError']);
 
 /**
  * Whether an error (or its cause) says Temporal could not be reached at all (gRPC UNAVAILABLE, a
@@ -33,6 +42,7 @@ export function isTemporalUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
+    if (e instanceof Error && NOT_SERVING_ERRORS.has(e.name)) return true;
     if (e instanceof Error && /deadline exceeded|UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)) return true;
   }
   return false;

@@ -59,7 +59,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** The span exporter named by OTEL_EXPORTER. */
+/** The span exporter named by OTEL_TRACES_EXPORTER (or OTEL_EXPORTER), sending to the OTEL_EXPORTER_OTLP_* endpoint and headers. */
 export function spanExporterFor(tracing: Config['tracing']): SpanExporter | undefined {
   switch (tracing.exporter) {
     case 'none':
@@ -67,19 +67,19 @@ export function spanExporterFor(tracing: Config['tracing']): SpanExporter | unde
     case 'console':
       return new ConsoleSpanExporter();
     case 'otlp':
-      return new OTLPTraceExporter({ url: `${tracing.otlpEndpoint.replace(/\/$/, '')}/v1/traces` });
+      return new OTLPTraceExporter({ url: tracing.otlpTracesUrl, headers: tracing.otlpHeaders });
   }
 }
 
 /**
  * Sets up OpenTelemetry for a process (global tracer provider, async context, W3C propagation),
- * or returns undefined when OTEL_EXPORTER=none (the default). Pass `exporter` to override the
+ * or returns undefined when OTEL_TRACES_EXPORTER=none (the default). Pass `exporter` to override the
  * configured one (tests use an in-memory exporter).
  */
 export function setUpTracing(options: { config: Config['tracing']; serviceName: string; warn?: WarnFn; exporter?: SpanExporter }): Tracing | undefined {
   const exporter = options.exporter ?? spanExporterFor(options.config);
   if (!exporter) return undefined;
-  const resource = new Resource({ 'service.name': options.config.serviceName ?? options.serviceName });
+  const resource = new Resource({ ...options.config.resourceAttributes, 'service.name': options.config.serviceName ?? options.config.resourceAttributes['service.name'] ?? options.serviceName });
   const spanProcessor = new BatchSpanProcessor(new SafeSpanExporter(exporter, options.warn), { scheduledDelayMillis: 1000 });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportResult } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { waitFor } from '../../scripts/lib/processes';
 import { loadConfig } from '../../src/config';
-import { OTEL_WORKFLOW_INTERCEPTOR_MODULE, setUpTracing, type Tracing } from '../../src/observability/tracing';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker';
+import { setUpTracing, type Tracing } from '../../src/observability/tracing';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
 /** Records spans, or fails every export (a collector that is down) when `broken`. */
@@ -26,8 +26,9 @@ let tracing: Tracing;
 const exporter = new SwitchableExporter();
 
 beforeAll(async () => {
-  // Workflow spans need the interceptor module inside the bundle (the shared test bundle has none).
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTOR_MODULE], logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  // The prebuilt bundle every deployment runs (npm run bundle:workflows); workflow spans exist
+  // only if it carries the interceptor module (the shared test bundle has none).
+  const { code } = await bundleWorkflows();
   const bundlePath = path.join(process.env.TEST_TMP_DIR ?? '/tmp', `workflow-bundle-otel-${process.pid}.js`);
   fs.writeFileSync(bundlePath, code);
   tracing = setUpTracing({ config: loadConfig({}).tracing, serviceName: 'problems-test', exporter })!;
@@ -45,10 +46,16 @@ describe('OpenTelemetry tracing API -> client -> workflow -> activities', () => 
     const res = await submit(h.app, keys.alice, { text: TEXT }, { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
     expect(res.statusCode).toBe(202);
     await waitForStatus(h.app, keys.alice, res.json().id, ['completed']);
-    await tracing.spanProcessor.forceFlush();
-    const spans = exporter.memory.getFinishedSpans().filter((s) => s.spanContext().traceId === '4bf92f3577b34da6a3ce929d0e0e4736');
+    const expected = ['POST /v1/problems', 'StartWorkflow:problemWorkflow', 'RunWorkflow:problemWorkflow', 'RunActivity:extractProblem', 'RunActivity:notify'];
+    const traced = () => exporter.memory.getFinishedSpans().filter((s) => s.spanContext().traceId === '4bf92f3577b34da6a3ce929d0e0e4736');
+    // The status reads "completed" a workflow task before the run ends (and its span is exported).
+    await waitFor('the workflow run span', async () => {
+      await tracing.spanProcessor.forceFlush();
+      return expected.every((name) => traced().some((s) => s.name === name));
+    }, 15_000, 200).catch(() => undefined);
+    const spans = traced();
     const names = spans.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['POST /v1/problems', 'StartWorkflow:problemWorkflow', 'RunWorkflow:problemWorkflow', 'RunActivity:extractProblem', 'RunActivity:notify']));
+    expect(names).toEqual(expect.arrayContaining(expected));
     const http = spans.find((s) => s.name === 'POST /v1/problems')!;
     expect(http.attributes).toMatchObject({ 'http.route': '/v1/problems', 'http.response.status_code': 202 });
     expect(http.parentSpanId).toBe('00f067aa0ba902b7'); // continues the caller's traceparent

@@ -108,7 +108,7 @@ export function createDrillClient(apiUrls: string[], runId = randomUUID().slice(
     stats,
     call,
     /** Submits every case (same Idempotency-Key on retries); returns ids by case index. */
-    async submitAll(cases: DrillCase[], concurrency: number, timeoutMs = 120_000): Promise<Map<number, string>> {
+    async submitAll(cases: Pick<DrillCase, 'index' | 'text'>[], concurrency: number, timeoutMs = 120_000): Promise<Map<number, string>> {
       const ids = new Map<number, string>();
       const deadline = Date.now() + timeoutMs;
       await pool(cases, concurrency, async (c) => {
