@@ -10,6 +10,8 @@ export interface ProblemInput {
   submittedBy: string;
   /** Digest of the submitted request, for idempotent re-submission checks. */
   requestDigest: string;
+  /** Accounts the submitting principal may act for (from its API key); absent = every account. */
+  accountScope?: string[];
 }
 
 /** An approver's decision, authenticated by the API before it reaches the workflow. */
