@@ -253,7 +253,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       requiresApproval: decision.kind === 'execute' && decision.approval !== undefined,
       ruleId: decision.ruleId,
       policyVersion: policy!.version,
-      inputDigest: digestOf({ type: problemType.name, claims, facts, policyVersion: policy!.version, scope: input.accountScope ?? null }),
+      inputDigest: digestOf({ type: problemType.name, claims, facts, policyVersion: policy!.version }),
       verifiedFacts: Object.keys(facts).sort(),
     };
     upsertSearchAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
