@@ -191,6 +191,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   for (let round = 0; ; round++) {
     setStatus('extracting');
+    // After a clarification (days may have passed): decide with the policy in force now, and record that one.
+    if (round > 0 && patched(PATCHES.policyAtDecision)) policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
     let extraction: ExtractionResult;
     try {
       const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
@@ -234,8 +236,6 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     if (!answered) return fail('clarification_timeout');
     texts.push(pendingAnswer!);
     pendingAnswer = null;
-    // Days may have passed: decide with the policy in force now, and record that one.
-    if (patched(PATCHES.policyAtDecision)) policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
   }
 
   /**
@@ -357,7 +357,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   /** The action's steps as a saga, then any follow-up; `stale` when the first step's facts had moved. */
   async function execute(decision: Extract<Decision, { kind: 'execute' }>, retry: number): Promise<ProblemState | 'stale'> {
-    setStatus('executing');
+    if (state.status !== 'executing') setStatus('executing');
     const steps: StepRecord[] = decision.steps.map((s) => ({ id: s.id, tool: s.tool, status: 'skipped' }));
     const results: Record<string, unknown> = {};
     for (const [i, step] of decision.steps.entries()) {
