@@ -80,6 +80,10 @@ describe('access_request end to end on a real Temporal dev server', () => {
     expect(grants[1]!.revokedAt).toBeNull();
     const state = await waitForStatus(h.app, keys.alice, long.id, ['active']);
     expect(state.outcome).toMatchObject({ followUp: { status: 'scheduled' } });
+    // ... and is revoked at its own expiry (which also keeps its timer out of the next test's faults).
+    await waitForStatus(h.app, keys.alice, long.id, ['completed'], 60_000);
+    const [, longGrant] = h.systems.db.prepare("SELECT granted_at AS grantedAt, revoked_at AS revokedAt FROM access_grants WHERE employee_id = 'EMP-502' AND system_id = 'grafana' AND role = 'viewer' ORDER BY expires_at").all() as { grantedAt: string; revokedAt: string }[];
+    expect(Date.parse(longGrant!.revokedAt) - Date.parse(longGrant!.grantedAt)).toBeGreaterThanOrEqual(30 * DAY_MS - 50);
   });
 
   test('a rejecting manager ends the request without a grant', async () => {
