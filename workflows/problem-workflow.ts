@@ -246,7 +246,10 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   async function decideOnFacts(problemType: ProblemType, claims: Record<string, unknown>): Promise<Decision | Error> {
     const facts = await verify(problemType, claims);
     if (facts instanceof Error) return facts;
-    const decision = (scopeChecked ? scopeDecision(claims, facts) : null) ?? problemType.decide({ claims, facts }, policy!.types[problemType.name]);
+    // A policy recorded before a type's section gained fields reads with today's defaults for them.
+    const section = problemType.policy.safeParse(policy!.types[problemType.name]);
+    const typePolicy = section.success ? section.data : policy!.types[problemType.name];
+    const decision = (scopeChecked ? scopeDecision(claims, facts) : null) ?? problemType.decide({ claims, facts }, typePolicy);
     state.decision = {
       action: decision.action,
       reasonCode: decision.reasonCode,

@@ -128,3 +128,14 @@ describe('decideBillingDispute: automatic credits add up (per invoice, per accou
     expect(decide(claim(500), inv([prior(500), prior(500, { invoiceId: 'INV-8', createdAt: '2026-11-20T00:00:00.000Z' })]), policy)).toMatchObject({ ruleId: 'BD-10' });
   });
 });
+
+describe('decideBillingDispute: facts recorded before the ledger fields (problems started before the upgrade)', () => {
+  test('a line recorded as credited is credited in full; the credit carries version 0 so billing makes it re-decide if the ledger moved', () => {
+    const legacy = {
+      found: true, invoiceId: 'INV-2002', accountId: 'ACC-1002', period: '2026-10', currency: 'INR',
+      lines: [{ lineNo: 1, description: 'MOB-299', amount: 299, credited: false }, { lineNo: 2, description: 'Installation', amount: 299, credited: true }],
+    } as unknown as InvoiceLookup;
+    const d = decide(claim(299, { accountId: 'ACC-1002', invoiceId: 'INV-2002' }), legacy);
+    expect(d).toMatchObject({ kind: 'execute', ruleId: 'BD-10', steps: [{ input: { lineNo: 1, kind: 'automatic' }, guard: { expectedLedgerVersion: 0 } }] });
+  });
+});

@@ -68,6 +68,25 @@ function automaticTotals(invoice: Invoice, policy: BillingPolicy): { invoice: nu
 }
 
 /**
+ * The invoice as today's lookup returns it. Facts recorded in the history of a problem that
+ * started before billing returned ledger fields (a line was `credited: true|false`, no version,
+ * no prior credits) read as what they said then: replaying such a problem decides as it did, and
+ * its credit, if still to run, carries version 0, which billing refuses unless the ledger is
+ * untouched, so the problem re-decides on fresh facts.
+ */
+function withLedgerFields(invoice: InvoiceLookup): InvoiceLookup {
+  if (!invoice.found || 'ledgerVersion' in invoice) return invoice;
+  const legacy = invoice as Omit<Invoice, 'lines' | 'ledgerVersion' | 'asOf' | 'accountCredits'> & { lines: (Omit<InvoiceLine, 'creditedAmount'> & { credited?: boolean })[] };
+  return {
+    ...legacy,
+    lines: legacy.lines.map(({ credited, ...l }) => ({ ...l, creditedAmount: credited ? l.amount : 0 })),
+    ledgerVersion: 0,
+    asOf: new Date(0).toISOString(),
+    accountCredits: [],
+  };
+}
+
+/**
  * Decides a billing dispute from the invoice and the account's credits on record, never from
  * the claim alone. Rule ids are stable: audits and dashboards refer to them.
  */
@@ -75,7 +94,7 @@ export function decideBillingDispute(
   { claims, facts }: { claims: BillingDisputeClaims; facts: Facts },
   policy: BillingPolicy,
 ): Decision {
-  const invoice = facts.invoice as InvoiceLookup;
+  const invoice = withLedgerFields(facts.invoice as InvoiceLookup);
   if (claims.currency !== policy.currency) return reject('currency_mismatch', 'BD-01');
   if (!invoice.found) return reject('invoice_not_found', 'BD-02');
   if (invoice.accountId.toUpperCase() !== claims.accountId.toUpperCase()) return reject('invoice_account_mismatch', 'BD-03');
