@@ -46,7 +46,7 @@ const scenarios: Scenario[] = [
   { type: 'billing_dispute', path: 'one-approval', text: 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.', moves: [{ approve: keys.bob }] },
   { type: 'billing_dispute', path: 'approval-rejected', text: 'ACC-1001 INV-2001 installation charge Rs 1500 was never done, please refund 1500 rupees', moves: [{ reject: keys.carol }] },
   { type: 'billing_dispute', path: 'two-approvals', text: 'ACC-1001 INV-2001 installation charge Rs 1500 was never done, please refund 1500 rupees', moves: [{ approve: keys.bob }, { approve: keys.carol }] },
-  { type: 'billing_dispute', path: 'clarification', text: 'I was charged twice for my fiber plan in October', moves: [{ clarify: 'Account ACC-1002, invoice INV-2002, amount Rs 299' }] },
+  { type: 'billing_dispute', path: 'clarification', text: 'I was charged twice for my fiber plan in October', moves: [{ clarify: 'Sorry, it was the mobile plan: account ACC-1002, invoice INV-2002, amount Rs 299' }] },
   { type: 'billing_dispute', path: 'approval-expired', text: 'ACC-1001 INV-2001: please credit Rs 999 for the fiber plan.', moves: [{ wait: true }], harness: 'short' },
   {
     type: 'plan_change',

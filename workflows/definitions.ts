@@ -13,6 +13,8 @@ export interface ProblemInput {
   requestDigest: string;
   /** Task queue of the model-hosting workers (EXTRACTION_TASK_QUEUE); absent = this workflow's own queue. */
   extractionTaskQueue?: string;
+  /** Accounts the submitting principal may act for (from its API key); absent = every account. */
+  accountScope?: string[];
 }
 
 /** An approver's decision, as the API authenticated it: every field is covered by the API's signature. */

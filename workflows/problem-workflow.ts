@@ -19,6 +19,7 @@ import { verifyCommand, type CommandKind, type CommandSignature, type CommandVer
 import type { ExtractionResult } from '../src/domain/extraction';
 import type { ResolvedPolicy } from '../src/domain/policy';
 import { catalog } from '../src/domain/registry';
+import { accountsTouched, checkAccountScope } from '../src/domain/scope';
 import type { ActionStep, Decision, Facts, ProblemType, ToolInvocation } from '../src/domain/types';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
 import {
@@ -30,6 +31,7 @@ import {
   type ClarificationInput,
   type ProblemInput,
 } from './definitions';
+import { approvalKeyOf, MAX_STALE_RETRIES, PATCHES, runtimeInputOf, STALE_FACTS_CODES, staleBackoffMs } from './effect-guard';
 import { type ProblemState, type ProblemStatus, type StepRecord } from './state';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -246,9 +248,12 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   const fail = (reasonCode: string) => finish('failed', { reasonCode });
 
   policy = await loadPolicy.executeWithOptions({ summary: 'Load decision policy' }, []);
+  const scopeChecked = patched(PATCHES.accountScope);
 
   for (let round = 0; ; round++) {
     setStatus('extracting');
+    // After a clarification (days may have passed): decide with the policy in force now, and record that one.
+    if (round > 0 && patched(PATCHES.policyAtDecision)) policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
     let extraction: ExtractionResult;
     try {
       const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
@@ -272,27 +277,15 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       state.type = problemType.name;
       state.entities = claims.data;
       upsertSearchAttributes([{ key: sa.type, value: problemType.name }]);
-      const facts = await verify(problemType, claims.data);
-      if (facts instanceof Error) return fail('verification_failed');
-      verifiedFacts = facts;
-      const typePolicy = policy.types[problemType.name];
-      decision = problemType.decide({ claims: claims.data, facts }, typePolicy);
-      state.decision = {
-        action: decision.action,
-        reasonCode: decision.reasonCode,
-        requiresApproval: decision.kind === 'execute' && decision.approval !== undefined,
-        ruleId: decision.ruleId,
-        policyVersion: policy.version,
-        inputDigest: digestOf({ type: problemType.name, claims: claims.data, facts, policyVersion: policy.version }),
-        verifiedFacts: Object.keys(facts).sort(),
-      };
-      upsertSearchAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
+      const decided = await decideOnFacts(problemType, claims.data);
+      if (decided instanceof Error) return fail('verification_failed');
+      decision = decided;
     }
 
     if (decision.kind !== 'clarify') {
       state.clarification = null;
       if (decision.kind === 'reject') return finish('rejected', { reasonCode: decision.reasonCode });
-      return act(problemType!, decision);
+      return act(problemType!, state.entities!, decision);
     }
 
     // Clarification: ask, wait for the answer (durable timer), then re-run extraction on all texts.
@@ -306,6 +299,51 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     pendingAnswer = null;
   }
 
+  /**
+   * Verifies the claims against the systems of record, checks them against the submitter's
+   * account scope, and decides with the policy in force; the decision is recorded with its
+   * inputs. Runs again before an effect whose facts may have aged or moved.
+   */
+  async function decideOnFacts(problemType: ProblemType, claims: Record<string, unknown>): Promise<Decision | Error> {
+    const facts = await verify(problemType, claims);
+    if (facts instanceof Error) return facts;
+    verifiedFacts = facts;
+    // A policy recorded before a type's section gained fields reads with today's defaults for them.
+    const section = problemType.policy.safeParse(policy!.types[problemType.name]);
+    const typePolicy = section.success ? section.data : policy!.types[problemType.name];
+    const decision = (scopeChecked ? scopeDecision(claims, facts) : null) ?? problemType.decide({ claims, facts }, typePolicy);
+    state.decision = {
+      action: decision.action,
+      reasonCode: decision.reasonCode,
+      requiresApproval: decision.kind === 'execute' && decision.approval !== undefined,
+      ruleId: decision.ruleId,
+      policyVersion: policy!.version,
+      inputDigest: digestOf({ type: problemType.name, claims, facts, policyVersion: policy!.version }),
+      verifiedFacts: Object.keys(facts).sort(),
+    };
+    upsertSearchAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
+    return decision;
+  }
+
+  /**
+   * A principal scoped to accounts never acts on another account; a text naming an account other
+   * than the submission's customerId is asked about once, then refused.
+   */
+  function scopeDecision(claims: Record<string, unknown>, facts: Facts): Decision | null {
+    const verdict = checkAccountScope({ accounts: input.accountScope, customerId: input.customerId }, accountsTouched(claims, facts));
+    if (!verdict) return null;
+    if (verdict.kind === 'reject') return { kind: 'reject', action: 'reject', reasonCode: verdict.reasonCode, ruleId: 'SCOPE-01' };
+    if (state.clarification?.reasonCode === verdict.reasonCode) return { kind: 'reject', action: 'reject', reasonCode: verdict.reasonCode, ruleId: 'SCOPE-02' };
+    return {
+      kind: 'clarify',
+      action: 'clarify',
+      reasonCode: verdict.reasonCode,
+      ruleId: 'SCOPE-02',
+      question: `This request names account ${verdict.accountId}, but it was submitted for ${input.customerId}. Which account is it about?`,
+      missingFields: ['accountId'],
+    };
+  }
+
   /** Runs the type's read-only lookups in parallel; their results are the verified facts. */
   async function verify(problemType: ProblemType, claims: Record<string, unknown>): Promise<Facts | Error> {
     const lookups = Object.entries(problemType.verify(claims));
@@ -317,7 +355,11 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     }
   }
 
-  function runTool(step: ActionStep | (ActionStep['compensation'] & object)): Promise<unknown> {
+  /**
+   * Runs one step as its tool's activity. `results` completes the input (`inputFrom`); `retry`
+   * numbers a re-decided execution, whose request is new and so needs a key of its own.
+   */
+  function runTool(step: ActionStep | (ActionStep['compensation'] & object), results: Record<string, unknown> = {}, retry = 0): Promise<unknown> {
     const def = catalog.tool(step.tool);
     if (!def) throw ApplicationFailure.nonRetryable(`unknown tool ${step.tool}`, 'UnknownTool');
     const fn = tools[step.tool]!;
@@ -333,27 +375,65 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
           nonRetryableErrorTypes: ['ToolRejected', 'ToolInputInvalid'],
         },
       },
-      [{ input: step.input, idempotencyKey: `${input.problemId}/${step.id}` }],
+      [{ input: runtimeInputOf(step, results), idempotencyKey: `${input.problemId}/${step.id}${retry > 0 ? `~${retry}` : ''}` }],
     );
   }
 
-  /** Approval gate (if any), then the action's steps as a saga, then any follow-up timer. */
-  async function act(problemType: ProblemType, decision: Extract<Decision, { kind: 'execute' }>): Promise<ProblemState> {
-    if (decision.approval) {
-      const verdict = await awaitApproval(problemType, decision);
-      if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
+  /**
+   * Approval gate (if any), then the action's steps as a saga, then any follow-up timer.
+   * Facts are read again right before the effect when they may have aged (an approval wait) or
+   * moved (a system of record refused a stale concurrency token): the problem is re-decided,
+   * and an action that changed goes back through approval under its new digest.
+   */
+  async function act(problemType: ProblemType, claims: Record<string, unknown>, first: Extract<Decision, { kind: 'execute' }>): Promise<ProblemState> {
+    let decision = first;
+    let approvedKey: string | null = null;
+    let staleRetries = 0;
+    for (;;) {
+      if (decision.approval && approvalKeyOf(decision) !== approvedKey) {
+        const verdict = await awaitApproval(problemType, decision);
+        if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
+        approvedKey = approvalKeyOf(decision);
+        if (patched(PATCHES.reverifyBeforeEffect)) {
+          const fresh = await redecide(problemType, claims);
+          if (!('steps' in fresh)) return fresh;
+          decision = fresh;
+          continue;
+        }
+      }
+      const run = await execute(decision, staleRetries);
+      if (run !== 'stale') return run;
+      if (++staleRetries > MAX_STALE_RETRIES) return finish('failed', { reasonCode: 'ledger_contention', nothingApplied: true });
+      await sleep(staleBackoffMs(staleRetries, Math.random()), { summary: 'Back off before re-deciding' });
+      const fresh = await redecide(problemType, claims);
+      if (!('steps' in fresh)) return fresh;
+      decision = fresh;
     }
-    // The approval handler already said so when the last approval was recorded.
+  }
+
+  /** Re-verifies and re-decides before an effect; a decision that no longer executes ends the problem. */
+  async function redecide(problemType: ProblemType, claims: Record<string, unknown>): Promise<Extract<Decision, { kind: 'execute' }> | ProblemState> {
+    setStatus('executing');
+    policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
+    const fresh = await decideOnFacts(problemType, claims);
+    if (fresh instanceof Error) return fail('verification_failed');
+    if (fresh.kind !== 'execute') return finish('rejected', { reasonCode: fresh.reasonCode });
+    return fresh;
+  }
+
+  /** The action's steps as a saga, then any follow-up; `stale` when the first step's facts had moved. */
+  async function execute(decision: Extract<Decision, { kind: 'execute' }>, retry: number): Promise<ProblemState | 'stale'> {
     if (state.status !== 'executing') setStatus('executing');
     const steps: StepRecord[] = decision.steps.map((s) => ({ id: s.id, tool: s.tool, status: 'skipped' }));
     const results: Record<string, unknown> = {};
     for (const [i, step] of decision.steps.entries()) {
       const record = steps[i]!;
       try {
-        results[step.id] = record.result = await runTool(step);
+        results[step.id] = record.result = await runTool(step, results, retry);
         record.status = 'done';
       } catch (err) {
         const reason = reasonOf(err, 'tool_failed');
+        if (reason.rejected && i === 0 && STALE_FACTS_CODES.includes(reason.reasonCode)) return 'stale';
         record.status = 'failed';
         record.error = reason.reasonCode;
         await compensate(decision.steps.slice(0, i), steps);
@@ -365,15 +445,15 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     const outcome: Record<string, unknown> = { action: decision.action, results, steps };
     if (!decision.followUp) return finish('completed', outcome);
 
-    // Completed for the user now; the follow-up (e.g. revoking access) runs on a durable timer.
+    // In effect now; `active` (not final) until the follow-up (e.g. revoking access) has run.
     const dueAt = new Date(Date.now() + decision.followUp.afterMs).toISOString();
     outcome.followUp = { summary: decision.followUp.summary, dueAt, status: 'scheduled' };
     state.outcome = outcome;
-    setStatus('completed');
+    setStatus(patched(PATCHES.activeFollowUp) ? 'active' : 'completed');
     await sleep(decision.followUp.afterMs, { summary: decision.followUp.summary });
     for (const step of decision.followUp.steps) {
       try {
-        results[step.id] = await runTool(step);
+        results[step.id] = await runTool(step, results);
       } catch (err) {
         // E.g. access that could not be revoked: surfaced as failed, never dropped.
         const reasonCode = reasonOf(err, 'follow_up_failed').reasonCode;

@@ -5,6 +5,7 @@ export const PROBLEM_STATUSES = [
   'needs_clarification',
   'awaiting_approval',
   'executing',
+  'active',
   'completed',
   'rejected',
   'failed',
@@ -12,7 +13,10 @@ export const PROBLEM_STATUSES = [
 /** A problem's status. */
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
-/** Statuses after which nothing more happens to a problem's decision. */
+/**
+ * Statuses after which nothing more happens to a problem's decision. `active` is not one: an
+ * action is in effect and its follow-up (e.g. revoking access) is still due.
+ */
 export const FINAL_STATUSES: readonly ProblemStatus[] = ['completed', 'rejected', 'failed'];
 
 /** The decision as the API shows it: outcome and reason codes, never reasoning. */

@@ -4,7 +4,7 @@
  */
 
 /** Problem statuses of the contract. */
-export const STATUSES = ['received', 'extracting', 'needs_clarification', 'awaiting_approval', 'executing', 'completed', 'rejected', 'failed'] as const;
+export const STATUSES = ['received', 'extracting', 'needs_clarification', 'awaiting_approval', 'executing', 'active', 'completed', 'rejected', 'failed'] as const;
 /** A problem's status. */
 export type Status = (typeof STATUSES)[number];
 /** Statuses after which a problem no longer changes. */

@@ -5,9 +5,10 @@
  *
  *   npm run drill:downstream-faults -- [--count 60] [--error-rate 0.3] [--latency-ms 2000] [--spike-rate 0.2]
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
-import { buildCases, createDrillClient, judge, readLedger, report, type DrillCase } from './lib/problems';
+import { buildCases, createDrillClient, judge, ledgerInvariants, readLedger, report, type DrillCase } from './lib/problems';
 import { adminFetch } from './lib/admin';
 
 async function main(): Promise<boolean> {
@@ -35,7 +36,7 @@ async function main(): Promise<boolean> {
     const ids = await client.submitAll(cases, 10);
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, approve: true });
     const ledger = await readLedger(stack.systemsUrl);
-    const verdict = judge(cases, ids, finals, ledger, { allowFailedWithReason: true });
+    const verdict = judge(cases, ids, finals, ledger, { allowFailedWithReason: true, ledgerViolations: ledgerInvariants(path.join(stack.dir, 'systems.db')) });
     const failedReasons = new Map<string, number>();
     for (const snap of finals.values()) {
       if (snap?.status === 'failed') failedReasons.set(String(snap.outcome?.reasonCode), (failedReasons.get(String(snap.outcome?.reasonCode)) ?? 0) + 1);

@@ -6,9 +6,10 @@
  *
  *   npm run drill:server-restart -- [--count 60] [--down-s 20] [--crash]
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
-import { buildCases, createDrillClient, drillKeys, judge, readLedger, report, type DrillCase } from './lib/problems';
+import { buildCases, createDrillClient, drillKeys, judge, ledgerInvariants, readLedger, report, type DrillCase } from './lib/problems';
 import { adminFetch } from './lib/admin';
 
 async function main(): Promise<boolean> {
@@ -80,7 +81,7 @@ async function main(): Promise<boolean> {
     const ids = new Map([...idsBefore, ...idsDuring]);
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000, approve: true });
     const ledger = await readLedger(stack.systemsUrl);
-    const verdict = judge(cases, ids, finals, ledger);
+    const verdict = judge(cases, ids, finals, ledger, { ledgerViolations: ledgerInvariants(path.join(stack.dir, 'systems.db')) });
     const badProbes = [...probes.keys()].filter((k) => k.endsWith('while down') && !k.includes(' 503 '));
     if (badProbes.length || Number.isNaN(recoveredMs)) verdict.wrongState.push(`API during outage: ${badProbes.join(', ') || 'no recovery'}`);
     return report('Drill server-restart', [

@@ -5,28 +5,18 @@
  *
  *   npm run drill:worker-crash -- [--count 200] [--kills 3] [--seed 42]
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDrill, withStack } from './lib/stack';
-import { buildCases, createDrillClient, judge, readLedger, report } from './lib/problems';
+import { buildCases, createDrillClient, expectedCredits, judge, ledgerInvariants, mulberry32, readLedger, report } from './lib/problems';
 import { adminFetch } from './lib/admin';
-
-/** Small seeded PRNG so a failing run can be repeated with --seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function main(): Promise<boolean> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, kills: { type: 'string', default: '3' }, seed: { type: 'string', default: String(Date.now() % 100000) }, 'timeout-s': { type: 'string', default: '300' } } });
   const count = Number(values.count);
   const random = mulberry32(Number(values.seed));
   let cases: ReturnType<typeof buildCases> = [];
-  return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'over_claim', 'foreign_invoice'])) }, async (stack) => {
+  return withStack({ seed: (db) => (cases = buildCases(db, count, ['auto_credit', 'auto_credit', 'over_claim', 'foreign_invoice', 'duplicate_dispute'])) }, async (stack) => {
     const started = Date.now();
     // Slow the systems a little so that many problems are mid-flight when the worker dies.
     await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 400, latencySpikeRate: 0.5 }) });
@@ -34,16 +24,16 @@ async function main(): Promise<boolean> {
     const submitting = client.submitAll(cases, 20);
     // Kill at random points of progress (share of the expected credits already in the ledger),
     // so every kill lands while problems are in flight.
-    const expectedCredits = cases.reduce((n, c) => n + c.expect.credits, 0);
+    const expected = expectedCredits(cases);
     const points = Array.from({ length: Number(values.kills) }, () => 0.1 + random() * 0.7).sort((a, b) => a - b);
     const kills: string[] = [];
     for (const [k, point] of points.entries()) {
-      const target = Math.floor(point * expectedCredits);
+      const target = Math.floor(point * expected);
       while ((await readLedger(stack.systemsUrl)).length < target) await new Promise((r) => setTimeout(r, 100 + random() * 200));
       const victim = stack.workers.at(-1)!;
       await victim.kill();
       const done = (await readLedger(stack.systemsUrl)).length;
-      kills.push(`#${k + 1} at +${((Date.now() - started) / 1000).toFixed(1)} s, ${done}/${expectedCredits} credits done`);
+      kills.push(`#${k + 1} at +${((Date.now() - started) / 1000).toFixed(1)} s, ${done}/${expected} credits done`);
       await new Promise((r) => setTimeout(r, 500 + random() * 1500));
       await stack.startWorker();
     }
@@ -51,7 +41,7 @@ async function main(): Promise<boolean> {
     await adminFetch(`${stack.systemsUrl}/_admin/faults`, { method: 'DELETE' });
     const finals = await client.waitAllFinal([...ids.values()], { timeoutMs: Number(values['timeout-s']) * 1000 });
     const ledger = await readLedger(stack.systemsUrl);
-    const verdict = judge(cases, ids, finals, ledger);
+    const verdict = judge(cases, ids, finals, ledger, { ledgerViolations: ledgerInvariants(path.join(stack.dir, 'systems.db')) });
     return report('Drill worker-crash', [
       ['problems', count],
       ['SIGKILLs of the worker (process group)', kills.length],

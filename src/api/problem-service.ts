@@ -164,6 +164,10 @@ export function createProblemService(options: ProblemServiceOptions) {
      * so Temporal itself rejects a second start, across API restarts and replicas.
      */
     async submit(principal: Principal, body: SubmitProblemBody, idempotencyKey?: string): Promise<{ id: string; status: ProblemStatus; created: boolean }> {
+      // A principal scoped to accounts submits only for them; the workflow checks the accounts the text names.
+      if (principal.accounts && body.customerId && !principal.accounts.includes(body.customerId.toUpperCase())) {
+        throw new ApiError(403, 'account_not_entitled', 'this key may not act for that account');
+      }
       const id = problemIdFor(principal.principal, idempotencyKey);
       const requestDigest = digestOf({ principal: principal.principal, body });
       const input: ProblemInput = {
@@ -174,6 +178,7 @@ export function createProblemService(options: ProblemServiceOptions) {
         requestDigest,
         ...(body.customerId ? { customerId: body.customerId } : {}),
         ...(extractionTaskQueue ? { extractionTaskQueue } : {}),
+        ...(principal.accounts ? { accountScope: principal.accounts } : {}),
       };
       try {
         await withDeadline(() =>

@@ -13,6 +13,17 @@ export interface ActionStep extends ToolCall {
   /** Stable within the decision; part of the idempotency key `<problemId>/<id>`. */
   id: string;
   compensation?: ToolCall & { id: string };
+  /**
+   * Concurrency token(s) merged into the input when the step runs, e.g. the ledger version
+   * the decision was made on. Not part of the approved action: a token that moved without
+   * changing the decision needs no new approval, and the system of record refuses a stale one.
+   */
+  guard?: Record<string, unknown>;
+  /**
+   * Input fields taken from an earlier step's result when this step runs, as
+   * `{ field: { step, key } }`; e.g. a follow-up revokes exactly the grant its action created.
+   */
+  inputFrom?: Record<string, { step: string; key: string }>;
 }
 
 /** Who must approve an action before it runs. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { migrateCredits } from './billing-ledger';
 import { seedDemoData, seedOperationsData } from './seed';
 
 /** The demo systems' database handle. */
@@ -13,7 +14,7 @@ CREATE TABLE IF NOT EXISTS invoices (id TEXT PRIMARY KEY, account_id TEXT NOT NU
 CREATE TABLE IF NOT EXISTS invoice_lines (invoice_id TEXT NOT NULL REFERENCES invoices(id), line_no INTEGER NOT NULL, description TEXT NOT NULL,
   amount REAL NOT NULL, PRIMARY KEY (invoice_id, line_no));
 CREATE TABLE IF NOT EXISTS credits (id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL, line_no INTEGER NOT NULL, account_id TEXT NOT NULL,
-  amount REAL NOT NULL, currency TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (invoice_id, line_no));
+  amount REAL NOT NULL, currency TEXT NOT NULL, kind TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outages (id TEXT PRIMARY KEY, service TEXT NOT NULL, pincode TEXT NOT NULL, status TEXT NOT NULL, summary TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outage_links (outage_id TEXT NOT NULL REFERENCES outages(id), account_id TEXT NOT NULL, linked_at TEXT NOT NULL, PRIMARY KEY (outage_id, account_id));
 CREATE TABLE IF NOT EXISTS lines (account_id TEXT PRIMARY KEY REFERENCES accounts(id), line_status TEXT NOT NULL, fault_code TEXT NOT NULL, resets INTEGER NOT NULL DEFAULT 0);
@@ -41,6 +42,7 @@ export function openSystemsDb(file: string): SystemsDb {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrateCredits(db);
   const { n } = db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number };
   if (n === 0) seedDemoData(db);
   seedOperationsData(db);

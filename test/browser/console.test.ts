@@ -170,7 +170,7 @@ test('when the system asks a question, the clarification box takes the answer an
   await statusBadge(page, 'needs_clarification').waitFor({ timeout: STATUS_TIMEOUT });
   const box = page.locator('section[aria-labelledby="clarify-title"]');
   expect((await box.textContent())?.length).toBeGreaterThan(40);
-  // (INV-2002 was credited by the previous test; a charge line is credited once.)
+  // (The duplicate on INV-2002 was refunded by the previous test; the genuine charge is never refunded too.)
   await box.getByLabel('Your answer').fill('Account ACC-1001, invoice INV-2001, amount Rs 999');
   await shot(page, 'clarification');
   await box.getByRole('button', { name: 'Send answer' }).click();

@@ -47,12 +47,14 @@ describe('access_request end to end on a real Temporal dev server', () => {
     const ok = await approve(id, keys.bob, digest);
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'executing' });
-    const granted = await waitForStatus(h.app, keys.alice, id, ['completed']);
-    expect(granted).toMatchObject({ outcome: { results: { grant: { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' } }, followUp: { status: 'scheduled' } } });
+    // In effect, not final, until the grant is revoked.
+    const granted = await waitForStatus(h.app, keys.alice, id, ['active']);
+    expect(granted).toMatchObject({ outcome: { results: { grant: { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' } }, followUp: { status: 'scheduled', dueAt: expect.any(String) } } });
     expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant']);
+    const grantId = (ok.json() as { outcome: { results: { grant: { grantId: string } } } }).outcome.results.grant.grantId;
 
     const revoked = await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
-    expect(revoked).toEqual({ kind: 'access_revoke', idempotencyKey: `${id}/revoke`, ref: 'EMP-501:grafana:viewer' });
+    expect(revoked).toEqual({ kind: 'access_revoke', idempotencyKey: `${id}/revoke`, ref: grantId });
     const grant = h.systems.db.prepare('SELECT granted_at AS grantedAt, revoked_at AS revokedAt FROM access_grants WHERE employee_id = ?').get('EMP-501') as { grantedAt: string; revokedAt: string };
     expect(Date.parse(grant.revokedAt) - Date.parse(grant.grantedAt)).toBeGreaterThanOrEqual(2 * DAY_MS - 50);
 
@@ -62,7 +64,28 @@ describe('access_request end to end on a real Temporal dev server', () => {
     };
     for (let i = 0; i < 50 && !(await followUpDone()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await followUpDone()).toBe(true);
+    expect(await waitForStatus(h.app, keys.alice, id, ['completed'])).toMatchObject({ status: 'completed', outcome: { followUp: { status: 'done' } } });
     expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant', 'access_revoke']);
+  });
+
+  test('overlapping grants of the same role: the 1-day revocation leaves the 30-day grant in force', async () => {
+    const long = await submitted('Please grant EMP-502 viewer access to grafana for 30 days.');
+    const short = await submitted('Please grant EMP-502 viewer access to grafana for 1 day.');
+    for (const { id } of [long, short]) {
+      const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
+      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'active' });
+    }
+    await waitForStatus(h.app, keys.alice, short.id, ['completed'], 15_000);
+    const grants = h.systems.db.prepare("SELECT expires_at AS expiresAt, revoked_at AS revokedAt FROM access_grants WHERE employee_id = 'EMP-502' AND system_id = 'grafana' AND role = 'viewer' ORDER BY expires_at").all() as { expiresAt: string; revokedAt: string | null }[];
+    expect(grants).toHaveLength(2);
+    expect(grants[0]!.revokedAt).not.toBeNull();
+    expect(grants[1]!.revokedAt).toBeNull();
+    const state = await waitForStatus(h.app, keys.alice, long.id, ['active']);
+    expect(state.outcome).toMatchObject({ followUp: { status: 'scheduled' } });
+    // ... and is revoked at its own expiry (which also keeps its timer out of the next test's faults).
+    await waitForStatus(h.app, keys.alice, long.id, ['completed'], 60_000);
+    const [, longGrant] = h.systems.db.prepare("SELECT granted_at AS grantedAt, revoked_at AS revokedAt FROM access_grants WHERE employee_id = 'EMP-502' AND system_id = 'grafana' AND role = 'viewer' ORDER BY expires_at").all() as { grantedAt: string; revokedAt: string }[];
+    expect(Date.parse(longGrant!.revokedAt) - Date.parse(longGrant!.grantedAt)).toBeGreaterThanOrEqual(30 * DAY_MS - 50);
   });
 
   test('a rejecting manager ends the request without a grant', async () => {
@@ -82,7 +105,7 @@ describe('access_request end to end on a real Temporal dev server', () => {
       const { id } = await submitted('EMP-501 needs read access on prod-db for 1 day');
       const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
       expect((await approve(id, keys.bob, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'executing' });
-      await waitForStatus(h.app, keys.alice, id, ['completed']);
+      await waitForStatus(h.app, keys.alice, id, ['active', 'completed']);
       expect(h.systems.faults.current().failNext?.[0]?.count).toBe(0);
       await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
       expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant', 'access_revoke']);
@@ -92,7 +115,7 @@ describe('access_request end to end on a real Temporal dev server', () => {
   });
 
   test('a revocation the IAM refuses is surfaced as failed, not dropped', async () => {
-    h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/iam/revocations', status: 403, count: 1 }] });
+    h.systems.faults.configure({ failNext: [{ method: 'POST', pathPrefix: '/iam/grants/GRT-', status: 403, count: 1 }] });
     try {
       const { id } = await submitted('Grant EMP-502 editor access to grafana for 1 day');
       const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);

@@ -47,7 +47,7 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
     expect(p.decision).toMatchObject({ reasonCode: 'credit_needs_two_approvals', ruleId: 'BD-12' });
     expect(p.approval).toMatchObject({ requiredApprovals: 2, group: 'billing-approvers', approvals: [] });
     expect(p.approval.action.steps).toEqual([
-      { id: 'credit', tool: 'issueCredit', input: { accountId: 'ACC-1001', invoiceId: 'INV-2001', lineNo: 2, amount: 1500, currency: 'INR' } },
+      { id: 'credit', tool: 'issueCredit', input: { accountId: 'ACC-1001', invoiceId: 'INV-2001', lineNo: 2, amount: 1500, currency: 'INR', kind: 'approved' } },
     ]);
 
     const first = await approveAs(h, p.id, 'bob', { decision: 'approve', actionDigest: p.approval.actionDigest, comment: 'checked the work order' });

@@ -74,10 +74,11 @@ describe('billing_dispute end to end on a real Temporal dev server', () => {
     expect(asking.clarification).toMatchObject({ reasonCode: 'missing_fields', missingFields: expect.arrayContaining(['accountId', 'invoiceId', 'amount']) });
     const notMine = await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/clarifications`, headers: { authorization: `Bearer ${keys.dave}` }, payload: { text: 'ACC-1001' } });
     expect(notMine.statusCode).toBe(403);
-    const answer = await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/clarifications`, headers: { authorization: `Bearer ${keys.alice}` }, payload: { text: 'Account ACC-1002, invoice INV-2002, amount Rs 299' } });
+    const answer = await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/clarifications`, headers: { authorization: `Bearer ${keys.alice}` }, payload: { text: 'Sorry, it was the mobile plan: account ACC-1002, invoice INV-2002, amount Rs 299' } });
     expect(answer.statusCode).toBe(202);
     const done = await waitForStatus(h.app, keys.alice, id, ['completed', 'rejected', 'failed']);
-    expect(done).toMatchObject({ status: 'completed', decision: { reasonCode: 'credit_within_auto_limit' } });
+    // The same duplicate was refunded by the first test: the genuine charge stays (it used to be refunded too).
+    expect(done).toMatchObject({ status: 'rejected', decision: { reasonCode: 'duplicate_already_credited', ruleId: 'BD-07' }, entities: { accountId: 'ACC-1002', invoiceId: 'INV-2002', amount: 299 } });
     const late = await h.app.inject({ method: 'POST', url: `/v1/problems/${id}/clarifications`, headers: { authorization: `Bearer ${keys.alice}` }, payload: { text: 'more' } });
     expect(late.statusCode).toBe(409);
   });

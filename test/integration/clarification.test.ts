@@ -100,7 +100,9 @@ describe('clarification loop', () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([202, 409]);
     expect(results.find((r) => r.statusCode === 409)!.json().error.code).toBe('not_awaiting_clarification');
     const done = await waitForStatus(h.app, keys.alice, p.id, ['completed', 'awaiting_approval', 'rejected', 'failed']);
-    expect(['completed', 'awaiting_approval']).toContain(done.status);
+    // Either answer may be the one taken; both name lines the ledger may refuse ("fiber plan" is not on
+    // INV-2002, and the first test credited INV-2001's fiber line in full): decided, never failed.
+    expect(['completed', 'awaiting_approval', 'rejected']).toContain(done.status);
     expect(ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith(`${p.id}/`)).length).toBeLessThanOrEqual(1);
   });
 
@@ -131,7 +133,7 @@ describe('clarification loop', () => {
     });
 
     test('a problem that is not waiting for an answer is 409', async () => {
-      const waiting = await submit(h.app, keys.alice, { text: 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.' });
+      const waiting = await submit(h.app, keys.alice, { text: 'Account ACC-1001, invoice INV-2001: please credit Rs 1500 for the installation.' });
       await waitForStatus(h.app, keys.alice, waiting.json().id, ['awaiting_approval']);
       const res = await clarify(waiting.json().id, 'alice', { text: 'more details' });
       expect(res.statusCode).toBe(409);

@@ -49,6 +49,10 @@ export interface DrillStack {
   stopServer(crash?: boolean): Promise<void>;
   /** Starts the dev server again on the same port and SQLite file. */
   startServer(): Promise<void>;
+  /** SIGKILLs every process of the stack at once (dev server, systems, workers, APIs): a power cut. */
+  crashAll(): Promise<void>;
+  /** Starts everything again after `crashAll`, on the same ports and files; resolves once ready. */
+  restartAll(): Promise<void>;
   /** Resident set size in KiB of each live process of a role (`worker` | `api`), summed over its process group. */
   rss(role: 'worker' | 'api'): number[];
   stop(): Promise<void>;
@@ -162,6 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   };
 
   const processes: ManagedProcess[] = [spawn('systems', 'src/systems/server.ts')];
+  const apiPorts: number[] = [];
   const workers: ManagedProcess[] = [];
   const apis: ManagedProcess[] = [];
   const apiUrls: string[] = [];
@@ -175,6 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   for (let i = 0; i < (options.workers ?? 1); i++) await startWorker();
   for (let i = 0; i < (options.apis ?? 1); i++) {
     const apiPort = await freePort();
+    apiPorts.push(apiPort);
     apis.push(spawn(`api-${i + 1}`, 'src/api/server.ts', { PORT: String(apiPort) }));
     apiUrls.push(`http://127.0.0.1:${apiPort}`);
   }
@@ -196,6 +202,22 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     async startServer() {
       if (!port) throw new Error('this stack does not own its Temporal server');
       server = await startDevServer({ dbFile, port, headless: true });
+    },
+    async crashAll() {
+      if (!server) throw new Error('this stack does not own its Temporal server');
+      await Promise.all([server.process.kill(), ...[...apis, ...workers, ...processes].map((p) => p.kill())]);
+    },
+    async restartAll() {
+      if (!port) throw new Error('this stack does not own its Temporal server');
+      server = await startDevServer({ dbFile, port, headless: true });
+      processes.splice(0, processes.length, spawn('systems', 'src/systems/server.ts'));
+      const count = workers.length;
+      workers.splice(0);
+      for (let i = 0; i < count; i++) await startWorker();
+      apis.splice(0, apis.length, ...apiPorts.map((p, i) => spawn(`api-${i + 1}`, 'src/api/server.ts', { PORT: String(p) })));
+      await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
+      for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
+      await waitForPollers(server.address, taskQueue, workers.length);
     },
     rss(role) {
       const list = role === 'worker' ? workers : apis;

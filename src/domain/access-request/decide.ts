@@ -30,7 +30,8 @@ export function decideAccessRequest({ claims, facts }: { claims: AccessRequestCl
     followUp: {
       afterMs: claims.durationDays * policy.dayMs,
       summary: `Revoke ${role.role} on ${system.systemId} after ${claims.durationDays} days`,
-      steps: [{ id: 'revoke', tool: 'revokeAccess', input: target, summary: `Revoke ${role.role} on ${system.systemId}` }],
+      // Exactly the grant this problem created: an overlapping grant of the same role keeps its own expiry.
+      steps: [{ id: 'revoke', tool: 'revokeAccess', input: target, inputFrom: { grantId: { step: 'grant', key: 'grantId' } }, summary: `Revoke ${role.role} on ${system.systemId}` }],
     },
   };
 }

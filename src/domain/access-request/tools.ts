@@ -55,20 +55,24 @@ export const grantAccess: ToolDefinition<z.infer<typeof grantInput>, z.infer<typ
   },
 };
 
-const revokeInput = z.object({ employeeId: z.string().min(1), system: z.string().min(1), role: z.string().min(1) });
-const revokeOutput = z.object({ employeeId: z.string(), system: z.string(), role: z.string(), revokedGrants: z.number().int() });
+const revokeInput = z.object({ grantId: z.string().min(1), employeeId: z.string().min(1), system: z.string().min(1), role: z.string().min(1) });
+const revokeOutput = z.object({ grantId: z.string(), employeeId: z.string(), system: z.string(), role: z.string(), revokedAt: z.string() });
 
-/** Revokes an employee's role on a system (the follow-up when a grant's duration ends). */
+/**
+ * Revokes exactly one grant, by the id `grantAccess` returned (the follow-up when its duration
+ * ends); IAM checks it is the grant of this employee, system and role. Other grants of the same
+ * role keep their own expiry.
+ */
 export const revokeAccess: ToolDefinition<z.infer<typeof revokeInput>, z.infer<typeof revokeOutput>> = {
   name: 'revokeAccess',
-  description: 'Revokes an employee role on an internal system',
+  description: 'Revokes one access grant of an employee, by grant id',
   input: revokeInput,
   output: revokeOutput,
   effect: 'write',
   timeoutMs: 15_000,
   // Access that outlives its approval is a security problem: keep trying.
   retry: { ...writeRetry, maximumAttempts: 50 },
-  async run({ systems, idempotencyKey, signal }, input) {
-    return revokeOutput.parse(await systems.request('POST', '/iam/revocations', { body: input, idempotencyKey, signal }));
+  async run({ systems, idempotencyKey, signal }, { grantId, ...target }) {
+    return revokeOutput.parse(await systems.request('POST', `/iam/grants/${encodeURIComponent(grantId)}/revocation`, { body: target, idempotencyKey, signal }));
   },
 };

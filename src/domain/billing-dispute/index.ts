@@ -13,6 +13,8 @@ export const billingDispute: ProblemType<typeof billingDisputeClaims, BillingPol
     invoiceId: { kind: 'id', prefix: 'INV' },
     amount: { kind: 'money' },
     currency: { kind: 'currency' },
+    // A plan code, or the words customers use for a line ("fiber plan", "installation").
+    item: { kind: 'pattern', source: '\\b((?:FIBER|MOB)-\\d+|fib(?:er|re) plan|mobile plan|installation)\\b', normalize: 'upper' },
     reason: {
       kind: 'enum',
       synonyms: {

@@ -3,13 +3,7 @@ import type { ToolDefinition } from '../types';
 import { invoiceLookupSchema, type InvoiceLookup } from './schema';
 import { readRetry, writeRetry } from '../tool-defaults';
 
-const invoiceRecord = z.object({
-  invoiceId: z.string(),
-  accountId: z.string(),
-  period: z.string(),
-  currency: z.string(),
-  lines: z.array(z.object({ lineNo: z.number(), description: z.string(), amount: z.number(), credited: z.boolean() })),
-});
+const invoiceRecord = invoiceLookupSchema.options[1].omit({ found: true });
 
 /** Reads an invoice from billing; a missing invoice is a fact, not an error. */
 export const lookUpInvoice: ToolDefinition<{ invoiceId: string }, InvoiceLookup> = {
@@ -33,10 +27,18 @@ const creditInput = z.object({
   lineNo: z.number().int().positive(),
   amount: z.number().positive(),
   currency: z.string().length(3),
+  kind: z.enum(['automatic', 'approved']),
+  /** The concurrency token (a step guard): the ledger version the decision was made on. */
+  expectedLedgerVersion: z.number().int().nonnegative(),
 });
-const creditOutput = z.object({ creditId: z.string(), invoiceId: z.string(), lineNo: z.number(), amount: z.number(), currency: z.string() });
+const creditOutput = z.object({ creditId: z.string(), invoiceId: z.string(), lineNo: z.number(), amount: z.number(), currency: z.string(), kind: z.string(), ledgerVersion: z.number() });
 
-/** Credits one invoice line; billing refuses a second credit of the same line (409 `line_already_credited`). */
+/**
+ * Credits part or all of one invoice line. Billing refuses (409) a credit beyond the line's
+ * remaining charge (`amount_exceeds_remaining`, `already_credited`), beyond N−1 charges of a
+ * duplicate group (`duplicate_already_credited`), or on a ledger that moved since the decision
+ * (`ledger_version_conflict`: the workflow re-verifies and re-decides).
+ */
 export const issueCredit: ToolDefinition<z.infer<typeof creditInput>, z.infer<typeof creditOutput>> = {
   name: 'issueCredit',
   description: 'Issues a credit note against one invoice line',

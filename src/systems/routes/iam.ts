@@ -57,15 +57,17 @@ export function iamRoutes(app: FastifyInstance, db: SystemsDb): void {
     return { status: 201, body: grant, ledger: { kind: 'access_grant', ref: `${employee.id}:${system.systemId}:${role.role}`, payload: grant } };
   });
 
-  writeRoute(app, db, '/iam/revocations', revokeBody, (input) => {
-    const employee = findEmployee(db, input.employeeId);
-    if (!employee) throw new EffectError(404, 'employee_not_found', 'no such employee');
-    const system = findSystem(db, input.system);
-    if (!system) throw new EffectError(404, 'system_not_found', 'no such system');
-    const { changes } = db
-      .prepare('UPDATE access_grants SET revoked_at = ? WHERE employee_id = ? AND system_id = ? AND role = ? AND revoked_at IS NULL')
-      .run(new Date().toISOString(), employee.id, system.systemId, input.role);
-    const revocation = { employeeId: employee.id, system: system.systemId, role: input.role, revokedGrants: changes };
-    return { status: 201, body: revocation, ledger: { kind: 'access_revoke', ref: `${employee.id}:${system.systemId}:${input.role}`, payload: revocation } };
+  // Revokes one grant by id; the body names whose grant it must be, so a wrong id cannot revoke another's.
+  writeRoute<typeof revokeBody, { id: string }>(app, db, '/iam/grants/:id/revocation', revokeBody, (input, params) => {
+    const grant = db.prepare('SELECT id, employee_id, system_id, role, revoked_at FROM access_grants WHERE id = ?').get(params.id) as
+      | { id: string; employee_id: string; system_id: string; role: string; revoked_at: string | null }
+      | undefined;
+    if (!grant) throw new EffectError(404, 'grant_not_found', 'no such grant');
+    const matches = grant.employee_id.toUpperCase() === input.employeeId.toUpperCase() && grant.system_id.toLowerCase() === input.system.toLowerCase() && grant.role === input.role;
+    if (!matches) throw new EffectError(409, 'grant_mismatch', 'the grant is not of this employee, system and role');
+    const revokedAt = grant.revoked_at ?? new Date().toISOString();
+    if (!grant.revoked_at) db.prepare('UPDATE access_grants SET revoked_at = ? WHERE id = ?').run(revokedAt, grant.id);
+    const revocation = { grantId: grant.id, employeeId: grant.employee_id, system: grant.system_id, role: grant.role, revokedAt };
+    return { status: 201, body: revocation, ledger: { kind: 'access_revoke', ref: grant.id, payload: revocation } };
   });
 }

@@ -25,7 +25,6 @@ describe('write routes of the demo systems', () => {
     ['/plans/changes', { accountId: 'ACC-1001', fromPlan: 'FIBER-100', toPlan: 'FIBER-300', effectiveDate: '2026-12-01' }, 'plan_change', { effectiveDate: '2026-12-02' }],
     ['/rating/rerates', { accountId: 'ACC-1001', plan: 'FIBER-100', effectiveDate: '2026-12-01' }, 'rerate', { effectiveDate: '2026-12-02' }],
     ['/iam/grants', { employeeId: 'EMP-501', system: 'grafana', role: 'viewer', durationDays: 3 }, 'access_grant', { durationDays: 4 }],
-    ['/iam/revocations', { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' }, 'access_revoke', { role: 'editor' }],
   ])('%s: key required, applied once per key, replayed, and a reused key with another request refused', async (url, body, kind, change) => {
     const missing = await post(url, body);
     expect([missing.statusCode, missing.json().error.code]).toEqual([400, 'idempotency_key_required']);
@@ -40,6 +39,21 @@ describe('write routes of the demo systems', () => {
     const reused = change ? await post(url, { ...body, ...change }, 'prb_x/step') : await post('/network/lines/ACC-1006/resets', body, 'prb_x/step');
     expect([reused.statusCode, reused.json().error.code]).toEqual([422, 'idempotency_key_reused']);
     expect(ledgerRows()).toHaveLength(1);
+  });
+
+  test('a revocation revokes exactly the grant it names; an overlapping grant of the same role keeps its own expiry', async () => {
+    const body = { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' };
+    const short = (await post('/iam/grants', { ...body, durationDays: 1 }, 'prb_a/grant')).json();
+    const long = (await post('/iam/grants', { ...body, durationDays: 30 }, 'prb_b/grant')).json();
+    const revoked = await post(`/iam/grants/${short.grantId}/revocation`, body, 'prb_a/revoke');
+    expect([revoked.statusCode, revoked.json()]).toEqual([201, expect.objectContaining({ grantId: short.grantId })]);
+    const open = db.prepare('SELECT id FROM access_grants WHERE revoked_at IS NULL').all();
+    expect(open).toEqual([{ id: long.grantId }]);
+    const wrong = await post(`/iam/grants/${long.grantId}/revocation`, { ...body, role: 'editor' }, 'prb_x/revoke');
+    expect([wrong.statusCode, wrong.json().error.code]).toEqual([409, 'grant_mismatch']);
+    const unknown = await post('/iam/grants/GRT-none/revocation', body, 'prb_y/revoke');
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'grant_not_found']);
+    expect(db.prepare('SELECT id FROM access_grants WHERE revoked_at IS NULL').all()).toEqual([{ id: long.grantId }]);
   });
 
   test('a refusal is stored with its key and replayed, and writes no ledger entry', async () => {
