@@ -17,6 +17,8 @@ const apiKeys: ApiKeyEntry[] = [
 ];
 const policy: PolicyFile = { version: 'test-trusted-approvals', types: { billing_dispute: { ...defaultBillingPolicy, approverGroup: 'billing-approvers' } } };
 const CREDIT_999 = 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.';
+/** Another line of the same invoice, so the tests that credit do not use up each other's line. */
+const CREDIT_1500 = 'ACC-1001 INV-2001 installation charge Rs 1500 was never done, please refund 1500 rupees';
 
 type Waiting = ProblemState & { approval: NonNullable<ProblemState['approval']> };
 
@@ -49,7 +51,7 @@ describe('approvals trusted end to end', () => {
   afterAll(async () => h?.stop());
 
   test('an approval written straight to Temporal with a claimed identity is refused; nothing is credited', async () => {
-    const p = await waiting(h, CREDIT_999);
+    const p = await waiting(h, CREDIT_1500);
     const forged = { principal: 'mallory', roles: ['approver', 'admin'], groups: ['billing-approvers'], employeeId: null, accounts: null, decision: 'approve', actionDigest: p.approval.actionDigest };
     expect(await sendPastTheApi(h, p.id, forged)).toBe('command_unsigned');
 
