@@ -38,6 +38,22 @@ export function isGrounded(value: unknown, text: string): boolean {
   return true;
 }
 
+/**
+ * Whether a value is written in the text as such, not inferred: a string (any, not only ids)
+ * occurs as a token, forgiving case and separators; a number occurs and is the only number the
+ * text states (outside ids such as ACC-1001), since picking one of several is a guess.
+ */
+export function isLiteral(value: unknown, text: string): boolean {
+  if (typeof value === 'number') return isGrounded(value, text) && new Set(numbersIn(text)).size === 1;
+  if (typeof value === 'string') return idPattern(value)?.test(text) ?? false;
+  return false;
+}
+
+/** Numbers a text states, not counting the digits of ids ("ACC-1001", "INV2001"). */
+function numbersIn(text: string): number[] {
+  return [...withoutDigitGrouping(text).matchAll(/(?<![\p{L}\d.-])\d+(?:\.\d+)?(?![\d\p{L}])/gu)].map((m) => Number(m[0]));
+}
+
 /** Entities with every ungrounded value removed, and the names of the fields that lost theirs. */
 export function groundEntities(entities: Record<string, unknown>, texts: string[]): { entities: Record<string, unknown>; dropped: string[] } {
   const text = texts.join('\n');

@@ -33,15 +33,25 @@ const extract = async (text: string, model: LocalModelSteps): Promise<Extraction
 };
 
 describe('hybrid merge rules', () => {
-  test('the rules values stand; the model fills only empty fields, only with values valid for the field', () => {
-    const merged = mergeEntities(billing, { accountId: 'ACC-1002', amount: 299 }, { accountId: 'acc 1002', amount: 299, invoiceId: 'INV-2002', currency: 'rupees', reason: 'duplicate_charge' });
-    expect(merged.entities).toEqual({ accountId: 'ACC-1002', amount: 299, invoiceId: 'INV-2002', reason: 'duplicate_charge' });
-    expect(merged.filled).toEqual(['invoiceId', 'reason']);
+  test('the rules values stand; the model fills only empty id, date and number fields, with values the text writes as such and the field accepts', () => {
+    const text = ['acc 1002: charged 299 twice, inv2002 and INV-2002, duplicate_charge, USD'];
+    const merged = mergeEntities(billing, { accountId: 'ACC-1002', amount: 299 }, { accountId: 'acc 1002', amount: 299, invoiceId: 'INV-2002', currency: 'USD', reason: 'duplicate_charge' }, text);
+    // Words (a currency code, a reason) are the rules' alone, even when the text contains them.
+    expect(merged.entities).toEqual({ accountId: 'ACC-1002', amount: 299, invoiceId: 'INV-2002' });
+    expect(merged.filled).toEqual(['invoiceId']);
+    expect(mergeEntities(billing, {}, { invoiceId: 'INV2002' }, text).entities).toEqual({});
     expect(merged.conflicts).toEqual([]);
   });
 
+  test('the model fills nothing it inferred rather than read: a currency from "Rs", a reason from a story, one amount of several', () => {
+    const read = { invoiceId: 'INV-2003', currency: 'INR', reason: 'overcharge', amount: 300 };
+    const text = ['ACC-1003 invoice INV-2003: billed Rs 1,299 instead of 999, refund the extra Rs 300'];
+    expect(mergeEntities(billing, { accountId: 'ACC-1003' }, read, text)).toEqual({ entities: { accountId: 'ACC-1003', invoiceId: 'INV-2003' }, filled: ['invoiceId'], conflicts: [] });
+    expect(mergeEntities(billing, {}, { amount: 300 }, ['ACC-1003 INV-2003: please refund Rs 300']).filled).toEqual(['amount']);
+  });
+
   test('a field both read differently is trusted by neither', () => {
-    const merged = mergeEntities(billing, { accountId: 'ACC-1002', amount: 299 }, { accountId: 'ACC-1001', amount: 598 });
+    const merged = mergeEntities(billing, { accountId: 'ACC-1002', amount: 299 }, { accountId: 'ACC-1001', amount: 598 }, ['ACC-1002 ACC-1001 299 598']);
     expect(merged.entities).toEqual({});
     expect(merged.conflicts).toEqual(['accountId', 'amount']);
   });
@@ -51,7 +61,7 @@ describe('hybrid merge rules', () => {
     const modelValues = [{}, { accountId: 'ACC-1009' }, { accountId: 'ACC-1001', invoiceId: 'INV-9', amount: 'x' }, { amount: 1500.5, reason: 'other', currency: 'USD', extra: 1 }];
     for (const r of ruleValues) {
       for (const m of modelValues) {
-        const { entities, filled } = mergeEntities(billing, r, m);
+        const { entities, filled } = mergeEntities(billing, r, m, ['ACC-1001 ACC-1009 INV-2001 INV-9 1500 1500.5 other USD x']);
         for (const [field, value] of Object.entries(entities)) {
           if (field in r) expect(value).toBe((r as Record<string, unknown>)[field]);
           else expect(filled).toContain(field);
@@ -73,7 +83,7 @@ describe('hybrid provider', () => {
 
   test('the model fills a field the rules left empty, for the rules type, without classifying', async () => {
     const { steps, calls } = scriptedModel('access_request', { employeeId: 'EMP-501', system: 'grafana', role: 'viewer', durationDays: 14 });
-    const result = await extract('Please grant EMP-501 viewer access to grafana for a fortnight', steps);
+    const result = await extract('Please grant EMP-501 viewer access to grafana, 14 din ke liye', steps);
     expect(result).toMatchObject({ kind: 'problem', type: 'access_request', claims: { employeeId: 'EMP-501', durationDays: 14 } });
     expect(calls).toEqual({ classify: 0, extractAs: ['access_request'] });
     expect(result.usage).toMatchObject({ provider: 'hybrid', calls: 1 });
@@ -81,7 +91,7 @@ describe('hybrid provider', () => {
 
   test('a field the rules and the model read differently asks the submitter (extraction_conflict)', async () => {
     const { steps } = scriptedModel('access_request', { employeeId: 'EMP-502', system: 'grafana', role: 'viewer', durationDays: 14 });
-    const result = await extract('Please grant EMP-501 viewer access to grafana for a fortnight', steps);
+    const result = await extract('Please grant EMP-501 viewer access to grafana, 14 din ke liye', steps);
     expect(result).toMatchObject({ kind: 'clarify', reasonCode: 'extraction_conflict', candidateType: 'access_request' });
     expect(result.kind === 'clarify' && result.missingFields).toEqual(['employeeId']);
     expect(JSON.stringify(result)).not.toContain('EMP-502');
@@ -94,10 +104,15 @@ describe('hybrid provider', () => {
     expect(calls.classify + calls.extractAs.length).toBe(0);
   });
 
-  test('when the rules find no type, the model type counts only with a value read from the text', async () => {
-    const text = 'Mera naya SIM kab aayega? ACC-1002';
-    const withValue = await extract(text, scriptedModel('connectivity_issue', { accountId: 'ACC-1002', service: 'mobile' }).steps);
-    expect(withValue).toMatchObject({ kind: 'problem', type: 'connectivity_issue', claims: { accountId: 'ACC-1002', service: 'mobile' } });
+  test('when the rules find no type, the model type counts only with every required field read from the text', async () => {
+    const text = 'ACC-1002 ko MOB-599 pe daal do';
+    const complete = await extract(text, scriptedModel('plan_change', { accountId: 'ACC-1002', targetPlan: 'MOB-599' }).steps);
+    expect(complete).toMatchObject({ kind: 'problem', type: 'plan_change', claims: { accountId: 'ACC-1002', targetPlan: 'MOB-599' } });
+    // A required word field (the service) is never the model's to fill, so this reading is never complete.
+    const words = await extract(text, scriptedModel('connectivity_issue', { accountId: 'ACC-1002', service: 'mobile' }).steps);
+    expect(words).toMatchObject({ kind: 'clarify', reasonCode: 'intent_unknown' });
+    const partial = await extract(text, scriptedModel('billing_dispute', { accountId: 'ACC-1002' }).steps);
+    expect(partial).toMatchObject({ kind: 'clarify', reasonCode: 'intent_unknown' });
     const labelOnly = await extract(text, scriptedModel('plan_change', {}).steps);
     expect(labelOnly).toMatchObject({ kind: 'clarify', reasonCode: 'intent_unknown' });
     const unknown = await extract(text, scriptedModel(UNKNOWN, undefined).steps);

@@ -93,7 +93,11 @@ export function createModelHost(options: ModelHostOptions): ModelHost {
       };
       thread.on('message', (msg: HostMessage) => {
         if (msg.type === 'ready') return resolve(msg.info);
-        if (msg.type === 'fatal') return failAll(modelUnavailable(`could not load ${options.modelPath}: ${msg.message}`));
+        if (msg.type === 'fatal') {
+          failAll(modelUnavailable(`could not load ${options.modelPath}: ${msg.message}`));
+          void thread.terminate();
+          return;
+        }
         const waiter = pending.get(msg.id);
         if (!waiter) return;
         pending.delete(msg.id);
@@ -109,7 +113,12 @@ export function createModelHost(options: ModelHostOptions): ModelHost {
     });
   };
 
-  const ready = () => (loaded ??= start());
+  // A failed load is not remembered: once the model is installed, the next extraction loads it.
+  const ready = () =>
+    (loaded ??= start().catch((err: unknown) => {
+      loaded = undefined;
+      throw err;
+    }));
 
   return {
     ready,
