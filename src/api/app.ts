@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit-service';
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiKeyEntry } from '../config';
 import { metricsPlugin, type MetricsPluginOptions } from '../observability/metrics-plugin';
-import { logRequestsAt, requestLoggingPlugin } from '../observability/request-logging';
+import { logRequestsAt, requestLogController, requestLoggingPlugin } from '../observability/request-logging';
 import { tracingPlugin } from '../observability/tracing-plugin';
 import { codecCookieAuthPlugin, codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
 import type { Logger } from '../logger';
@@ -59,7 +59,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 128 ? req.headers['x-request-id'] : crypto.randomUUID()),
     requestIdHeader: false,
-    disableRequestLogging: options.requestLogLevel === 'debug',
+    logController: requestLogController(options.requestLogLevel),
     trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');

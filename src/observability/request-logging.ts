@@ -1,7 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 const PROBLEM_ID = /^prb_[0-9A-Za-z]{1,64}$/;
+
+/** Fastify's own per-request log lines, off when requests are logged at debug by {@link logRequestsAt}. */
+export function requestLogController(level: 'debug' | 'info' | undefined): LogController {
+  return new LogController({ disableRequestLogging: level === 'debug' });
+}
 
 /**
  * Logs each request once, on completion, at `level`: with fastify's own request logs turned off

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { SystemsDb } from './db';
-import { logRequestsAt } from '../observability/request-logging';
+import { logRequestsAt, requestLogController } from '../observability/request-logging';
 import { createFaultInjector, type FaultInjector } from './faults';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
@@ -14,7 +14,7 @@ import { planRoutes } from './routes/plans';
  * Tools call it exactly as they would call real systems.
  */
 export function buildSystemsApp(options: { db: SystemsDb; logger?: FastifyBaseLogger; faults?: FaultInjector; adminToken?: string; requestLogLevel?: 'debug' | 'info' }): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: options.requestLogLevel === 'debug' });
+  const app = Fastify({ loggerInstance: options.logger, logController: requestLogController(options.requestLogLevel) });
   if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   const faults = options.faults ?? createFaultInjector();
   app.addHook('onRequest', async (req, reply) => {
