@@ -413,7 +413,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   /** Re-verifies and re-decides before an effect; a decision that no longer executes ends the problem. */
   async function redecide(problemType: ProblemType, claims: Record<string, unknown>): Promise<Extract<Decision, { kind: 'execute' }> | ProblemState> {
-    setStatus('executing');
+    // The approval handler already said so when the last approval was recorded.
+    if (state.status !== 'executing') setStatus('executing');
     policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
     const fresh = await decideOnFacts(problemType, claims);
     if (fresh instanceof Error) return fail('verification_failed');

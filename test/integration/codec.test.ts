@@ -50,6 +50,20 @@ function payloadsOf(value: unknown, path = ''): RawPayload[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => payloadsOf(v, `${path}.${i}`));
   return Object.entries(value).flatMap(([k, v]) => payloadsOf(v, `${path}.${k}`));
 }
+/**
+ * The payloads of a history that carry workflow data. Left out: the SDK's own marker metadata,
+ * plain JSON by design (a patch marker's patch id; a local activity marker's `data`, i.e. its
+ * sequence number, activity type and times), while the local activity's `result` is kept.
+ */
+type HistoryEvents = NonNullable<Awaited<ReturnType<typeof historyOf>>['events']>;
+function dataPayloads(events: HistoryEvents): RawPayload[] {
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_patch') return [];
+    if (marker?.markerName === 'core_local_activity') return payloadsOf(marker.details?.result ?? null);
+    return payloadsOf(e);
+  });
+}
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? []).toString('utf8');
 const toJson = (p: RawPayload): JsonPayload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
@@ -73,7 +87,7 @@ describe('payload encryption on a real dev server', () => {
     const history = await historyOf(completedId);
     // Patch markers (patched()) are written by the SDK core, not the data converter: their only payload
     // is the patch id, a constant of the code (workflows/effect-guard.ts), never customer data.
-    const payloads = payloadsOf(history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName !== 'core_patch'));
+    const payloads = dataPayloads(history.events!);
     expect(payloads.length).toBeGreaterThan(8); // input, activity inputs and results, query/update results, summaries
     for (const p of payloads) {
       expect(text(p.metadata?.encoding)).toBe('binary/encrypted');
@@ -202,7 +216,7 @@ describe('payload encryption on a real dev server', () => {
       expect((approved.json() as ProblemState).status).toBe('executing');
       await waitForStatus(app, keys.alice, id, ['completed']);
 
-      const keyIds = new Set(payloadsOf((await historyOf(id)).events!.filter((e) => e.markerRecordedEventAttributes?.markerName !== 'core_patch')).map((p) => text(p.metadata?.['encryption-key-id'])));
+      const keyIds = new Set(dataPayloads((await historyOf(id)).events!).map((p) => text(p.metadata?.['encryption-key-id'])));
       expect(keyIds).toEqual(new Set(['key-A', 'key-B']));
       // The rotated codec server decodes payloads of both keys.
       const res = await codecCall(app, 'decode', [toJson(await startInput(id)), toJson(await startInput(completedId))]);
