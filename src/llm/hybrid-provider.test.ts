@@ -75,7 +75,7 @@ describe('hybrid merge rules', () => {
 describe('hybrid provider', () => {
   test('does not call the model when the rules read every field', async () => {
     const { steps, calls } = scriptedModel('plan_change', {});
-    const result = await extract('Charged twice on invoice INV-2002, account ACC-1002: refund Rs 299 duplicate charge', steps);
+    const result = await extract('Charged twice for MOB-299 on invoice INV-2002, account ACC-1002: refund Rs 299 duplicate charge', steps);
     expect(result).toMatchObject({ kind: 'problem', type: 'billing_dispute', claims: { accountId: 'ACC-1002', invoiceId: 'INV-2002', amount: 299 } });
     expect(calls).toEqual({ classify: 0, extractAs: [] });
     expect(result.usage.calls).toBe(0);

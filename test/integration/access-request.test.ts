@@ -51,7 +51,7 @@ describe('access_request end to end on a real Temporal dev server', () => {
     const granted = await waitForStatus(h.app, keys.alice, id, ['active']);
     expect(granted).toMatchObject({ outcome: { results: { grant: { employeeId: 'EMP-501', system: 'grafana', role: 'viewer' } }, followUp: { status: 'scheduled', dueAt: expect.any(String) } } });
     expect(effectsOf(id).map((e) => e.kind)).toEqual(['access_grant']);
-    const grantId = (ok.json() as { outcome: { results: { grant: { grantId: string } } } }).outcome.results.grant.grantId;
+    const grantId = (granted as unknown as { outcome: { results: { grant: { grantId: string } } } }).outcome.results.grant.grantId;
 
     const revoked = await until(() => effectsOf(id).find((e) => e.kind === 'access_revoke'));
     expect(revoked).toEqual({ kind: 'access_revoke', idempotencyKey: `${id}/revoke`, ref: grantId });
@@ -73,7 +73,8 @@ describe('access_request end to end on a real Temporal dev server', () => {
     const short = await submitted('Please grant EMP-502 viewer access to grafana for 1 day.');
     for (const { id } of [long, short]) {
       const waiting = await waitForStatus(h.app, keys.alice, id, ['awaiting_approval']);
-      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'active' });
+      expect((await approve(id, keys.carol, waiting.approval!.actionDigest)).json()).toMatchObject({ status: 'executing' });
+      await waitForStatus(h.app, keys.alice, id, ['active']);
     }
     await waitForStatus(h.app, keys.alice, short.id, ['completed'], 15_000);
     const grants = h.systems.db.prepare("SELECT expires_at AS expiresAt, revoked_at AS revokedAt FROM access_grants WHERE employee_id = 'EMP-502' AND system_id = 'grafana' AND role = 'viewer' ORDER BY expires_at").all() as { expiresAt: string; revokedAt: string | null }[];
