@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
+import { systemsAdminToken } from '../drills/lib/admin';
 import { waitForPollers } from '../drills/lib/stack';
 import { freePort, startNodeScript, waitFor, type ManagedProcess } from '../lib/processes';
 
@@ -67,6 +68,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     WORKFLOW_BUNDLE_PATH: bundlePath,
     PAYLOAD_ENCRYPTION_KEYS: payloadKeys(dir),
     RATE_LIMIT_PER_MINUTE: '1000000',
+    SUBMISSIONS_PER_MINUTE: '1000000',
+    // The drills read the ledger through the demo systems' admin routes, which need this token.
+    SYSTEMS_ADMIN_TOKEN: systemsAdminToken(),
     ...options.env,
   };
   const spawn = (name: string, script: string, extra: Record<string, string> = {}) => {
