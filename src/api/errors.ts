@@ -30,20 +30,20 @@ const NOT_SERVING_ERRORS = new Set(['NamespaceNotFoundError']);
  * refused connection): a connection-level fact, unlike one call's deadline running out.
  */
 export function isTemporalUnreachable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === 14 /* UNAVAILABLE */) return true;
-    if (e instanceof Error && /UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)) return true;
-  }
-  return false;
+  return someCause(err, (e) => (e as { code?: unknown }).code === 14 /* UNAVAILABLE */ || (e instanceof Error && /UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)));
 }
 
 /** Whether an error (or its cause) says Temporal could not be reached in time. */
 export function isTemporalUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  return someCause(err, (e) => {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
-    if (e instanceof Error && NOT_SERVING_ERRORS.has(e.name)) return true;
-    if (e instanceof Error && /deadline exceeded|UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message)) return true;
-  }
+    return e instanceof Error && (NOT_SERVING_ERRORS.has(e.name) || /deadline exceeded|UNAVAILABLE|failed to connect|connection refused|ECONNREFUSED/i.test(e.message));
+  });
+}
+
+/** Whether `test` holds for an error or one of its first causes (the SDK wraps gRPC errors). */
+function someCause(err: unknown, test: (e: unknown) => boolean): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (test(e)) return true;
   return false;
 }

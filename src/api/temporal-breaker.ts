@@ -9,15 +9,12 @@ import { isTemporalUnavailable, isTemporalUnreachable } from './errors';
 export function createTemporalBreaker(client: Client, options: { rpcTimeoutMs: number; probeTimeoutMs?: number }) {
   const probeTimeoutMs = options.probeTimeoutMs ?? 1000;
   let reachable = true;
-  /** Whether Temporal answers a cheap call within the probe deadline. */
-  const probe = () =>
-    client.connection.withDeadline(Date.now() + probeTimeoutMs, () => client.workflowService.getSystemInfo({})).then(
-      () => true,
-      () => false,
-    );
+  /** A cheap call with a short deadline: does Temporal answer at all? */
+  const systemInfo = () => client.connection.withDeadline(Date.now() + probeTimeoutMs, () => client.workflowService.getSystemInfo({}));
+  const probe = () => systemInfo().then(() => true, () => false);
   return async function call<T>(fn: () => Promise<T>): Promise<T> {
     if (!reachable) {
-      await client.connection.withDeadline(Date.now() + probeTimeoutMs, () => client.workflowService.getSystemInfo({}));
+      await systemInfo();
       reachable = true;
     }
     try {
