@@ -293,7 +293,8 @@ export function createProblemService(options: ProblemServiceOptions) {
           return state?.approval ? { problemId: state.id, type: state.type, submittedBy: state.submittedBy, ...state.approval } : null;
         }),
       );
-      return { items: items.filter((i) => i !== null).map(({ problemId, type, action, actionDigest, requiredApprovals, group, approvals, submittedBy, requestedAt, escalateAt, expiresAt, escalated, evidence }) => ({ problemId, type, action, actionDigest, requiredApprovals, group, approvals, submittedBy, requestedAt, escalateAt, expiresAt, escalated, evidence: evidence ?? null })), nextCursor };
+      // The response schema keeps only the contract's fields; evidence is null for problems from before it was recorded.
+      return { items: items.filter((i) => i !== null).map((i) => ({ ...i, evidence: i.evidence ?? null })), nextCursor };
     },
 
     /** Readiness: Temporal answers and at least one worker polls the task queue. */
