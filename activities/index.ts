@@ -43,3 +43,4 @@ export function createActivities(deps: ActivityDeps) {
   const tools: Record<string, ToolActivity> = createToolActivities(deps.catalog, deps.systems);
   return { ...tools, ...fixed };
 }
+export { createSimulationActivities, type SimulationActivities } from './policy-simulation';
