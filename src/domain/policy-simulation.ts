@@ -154,7 +154,13 @@ export function addToTotals(totals: SimulationTotals, result: SimulatedProblem):
 
 /** Sums two partial totals (pages of one simulation). */
 export function mergeTotals(a: SimulationTotals, b: SimulationTotals): SimulationTotals {
-  const out = structuredClone(a);
+  // Copied by hand: workflow code merges pages, and its sandbox has no structuredClone.
+  const out: SimulationTotals = {
+    byType: Object.fromEntries(Object.entries(a.byType).map(([k, t]) => [k, { ...t }])),
+    skippedByReason: { ...a.skippedByReason },
+    baselineVersions: { ...a.baselineVersions },
+    baselineBuilds: { ...a.baselineBuilds },
+  };
   for (const [type, t] of Object.entries(b.byType)) {
     const into = (out.byType[type] ??= emptyTally());
     for (const key of Object.keys(t) as (keyof SimulationTally)[]) into[key] += t[key];
