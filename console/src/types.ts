@@ -140,3 +140,54 @@ export interface ConsoleConfig {
   temporalUiUrl: string;
   namespace: string;
 }
+
+/** `GET /v1/policy`: the policy in force, every type's section resolved. */
+export interface CurrentPolicy {
+  version: string;
+  policy: { version: string; types: Record<string, unknown> } & Record<string, unknown>;
+}
+
+/** Body of `POST /v1/policy/simulations`. */
+export interface SimulationRequest {
+  policy: unknown;
+  since?: string;
+  until?: string;
+  types?: string[];
+  limit?: number;
+}
+
+/** One side of a replayed decision. */
+export interface DecisionSummary {
+  action: string;
+  reasonCode: string;
+  ruleId: string;
+  requiresApproval: boolean;
+  requiredApprovals: number;
+  amount?: number;
+}
+
+/** Counts of a simulation, per type or overall. */
+export interface SimulationTally {
+  evaluated: number;
+  changed: number;
+  skipped: number;
+  approvalsBefore: number;
+  approvalsAfter: number;
+  approvalsDelta: number;
+  autoCreditedBefore: number;
+  autoCreditedAfter: number;
+  autoCreditedDelta: number;
+}
+
+/** `POST /v1/policy/simulations`: past decisions replayed over a candidate policy. */
+export interface Simulation {
+  policyVersion: string;
+  baselineVersions: Record<string, number>;
+  evaluated: number;
+  changed: number;
+  skipped: number;
+  matched: number;
+  mode: 'inline' | 'workflow';
+  items: { problemId: string; type: string; status: string; changed: boolean; before: DecisionSummary; after: DecisionSummary }[];
+  totals: Omit<SimulationTally, 'evaluated' | 'changed' | 'skipped'> & { byType: Record<string, SimulationTally>; skippedByReason: Record<string, number> };
+}
