@@ -95,6 +95,29 @@ describe('POST /v1/policy/simulations', () => {
     expect(rest).toEqual(restInline);
   });
 
+  test('a simulation workflow survives a worker restart between its pages', async () => {
+    const policy = createPolicyService({ client: h.client, catalog, policy: resolvePolicy(catalog), taskQueue: h.taskQueue, inlineMax: 0, pageSize: 1 });
+    const body = { policy: await raisedCandidate(), limit: 1000 };
+    const expected = (await simulate(body)).json() as SimulationResponse;
+    const pending = policy.simulate(body);
+    // Once its first page is done, the worker goes away and comes back: the workflow goes on from its history.
+    const query = `WorkflowType = 'policySimulationWorkflow' AND TaskQueue = '${h.taskQueue}' AND ExecutionStatus = 'Running'`;
+    let pagesDone = 0;
+    for (let i = 0; i < 200 && pagesDone === 0; i++) {
+      const [running] = (await h.client.workflowService.listWorkflowExecutions({ namespace: 'default', query })).executions ?? [];
+      const history = running ? await h.client.workflow.getHandle(running.execution!.workflowId!).fetchHistory() : null;
+      pagesDone = history?.events?.filter((e) => e.activityTaskCompletedEventAttributes).length ?? 0;
+      if (pagesDone === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pagesDone).toBeGreaterThan(0);
+    await h.stopWorker();
+    await h.startWorker();
+    const result = await pending;
+    expect(result.mode).toBe('workflow');
+    expect(result.items).toEqual(expected.items);
+    expect(result.totals).toEqual(expected.totals);
+  });
+
   test.each([
     ['a bad version', { version: '' }, 'version'],
     ['an unknown type section', { version: 'v', types: { refunds: {} } }, 'types.refunds'],
