@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       repairAttempts: 1,
       tokenBudget: 20_000,
       commandKeys: config.commandSigning.verifyKeys,
+      buildId: config.buildId,
     },
   });
   const running = worker.run();

@@ -12,15 +12,15 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import { benefits, commitmentOf } from '../src/domain/commitment';
 import { digestOf } from '../src/domain/digest';
 import { verifyCommand, type CommandKind, type CommandSignature, type CommandVerifyKey } from '../src/domain/signed-command';
 import type { ExtractionResult } from '../src/domain/extraction';
 import type { ResolvedPolicy } from '../src/domain/policy';
-import { catalog } from '../src/domain/registry';
-import { accountsTouched, checkAccountScope } from '../src/domain/scope';
-import type { ActionStep, Decision, Facts, ProblemType, ToolInvocation } from '../src/domain/types';
+import { DECISION_ERROR } from '../src/domain/recorded-decision';
+import type { ActionStep, Decision, Facts, ToolCall, ToolInvocation } from '../src/domain/types';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
 import {
   getProblemQuery,
@@ -32,6 +32,8 @@ import {
   type ProblemInput,
 } from './definitions';
 import { approvalKeyOf, MAX_STALE_RETRIES, PATCHES, runtimeInputOf, STALE_FACTS_CODES, staleBackoffMs } from './effect-guard';
+import { legacyRules } from './legacy-rules';
+import type { Rules } from './rules';
 import { type ProblemState, type ProblemStatus, type StepRecord } from './state';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -61,11 +63,24 @@ const { loadPolicy, notify: sendNotification } = proxyActivities<Activities>({
 const notify = (event: Parameters<Activities['notify']>[0]): Promise<void> =>
   sendNotification.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]).catch(() => undefined);
 
-/** Worker configuration read into history: a local activity, no task queue round trip. */
-const { loadCommandKeys } = proxyLocalActivities<Activities>({
+/**
+ * Worker configuration and rules read into history: local activities, no task queue round trip.
+ * The rules are pure and fast; a retry runs the same code on the same input.
+ */
+const local = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });
+const { loadCommandKeys } = local;
+
+/** The rules of problems started by this build: planned and decided by the worker, recorded in history. */
+const recordedRules: Rules = {
+  plan: (request) => local.planVerification.executeWithOptions({ summary: 'Plan verification' }, [request]),
+  decide: (input) => local.decide.executeWithOptions({ summary: `Decide (${input.type}, policy ${input.policyVersion})` }, [input]),
+  runOptions: (call: ToolCall) => {
+    throw ApplicationFailure.nonRetryable(`step ${call.tool} was planned without its run options`, 'UnknownTool');
+  },
+};
 
 /**
  * Changes that reach problems already running, each behind `patched()` so their recorded
@@ -78,6 +93,12 @@ const Patches = {
   approvalAnswersOnRecord: 'approval-answers-on-record',
   /** The pending approval is published in the memo, so the approval queue is one visibility page. */
   approvalMemo: 'approval-memo',
+  /**
+   * Rules run in the worker's local activities and their results are recorded (plan, decision
+   * with input and build id); the policy loads locally; search attributes of one transition are
+   * written together.
+   */
+  recordedDecisions: 'recorded-decisions',
 } as const;
 
 /** Tools are activities named after the tool; options come from each tool's definition. */
@@ -135,13 +156,27 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   let pendingAnswer: string | null = null;
   let approvalResult: 'approved' | 'rejected' | null = null;
   let policy: ResolvedPolicy | undefined;
+  const recorded = patched(Patches.recordedDecisions);
+  let rules = recordedRules;
+  /** Search attributes written with the next status change (one event per transition). */
+  let pendingAttributes: SearchAttributeUpdatePair[] = [];
+
+  const setAttributes = (attributes: SearchAttributeUpdatePair[]): void => {
+    if (recorded) pendingAttributes.push(...attributes);
+    else upsertSearchAttributes(attributes);
+  };
 
   const setStatus = (status: ProblemStatus): void => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
-    upsertSearchAttributes([{ key: sa.status, value: status }]);
+    upsertSearchAttributes([...pendingAttributes, { key: sa.status, value: status }]);
+    pendingAttributes = [];
     setCurrentDetails(detailsOf(state));
   };
+
+  /** The policy in force: a local activity for problems of this build, an activity before. */
+  const loadPolicyInForce = (summary: string): Promise<ResolvedPolicy> =>
+    (recorded ? local.loadPolicy : loadPolicy).executeWithOptions({ summary }, []);
 
   setHandler(getProblemQuery, () => state);
 
@@ -247,13 +282,14 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   /** Ends the problem as failed with a reason code; internal messages stay in history, never in the outcome. */
   const fail = (reasonCode: string) => finish('failed', { reasonCode });
 
-  policy = await loadPolicy.executeWithOptions({ summary: 'Load decision policy' }, []);
-  const scopeChecked = patched(PATCHES.accountScope);
+  policy = await loadPolicyInForce('Load decision policy');
+  // Where the account-scope patch was checked before recorded decisions (its marker follows the policy).
+  if (!recorded) rules = legacyRules(patched(PATCHES.accountScope));
 
   for (let round = 0; ; round++) {
     setStatus('extracting');
     // After a clarification (days may have passed): decide with the policy in force now, and record that one.
-    if (round > 0 && patched(PATCHES.policyAtDecision)) policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
+    if (round > 0 && patched(PATCHES.policyAtDecision)) policy = await loadPolicyInForce('Reload decision policy');
     let extraction: ExtractionResult;
     try {
       const summary = round === 0 ? 'Extract structured request' : `Re-extract after clarification ${round}`;
@@ -266,26 +302,24 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     state.usage.completionTokens += extraction.usage.completionTokens;
 
     let decision: Decision;
-    let problemType: ProblemType | undefined;
     if (extraction.kind === 'clarify') {
       decision = { kind: 'clarify', action: 'clarify', reasonCode: extraction.reasonCode, ruleId: 'EXTRACTION', question: extraction.question, missingFields: extraction.missingFields };
       if (extraction.candidateType) state.type = extraction.candidateType;
     } else {
-      problemType = catalog.get(extraction.type);
-      const claims = problemType?.claims.safeParse(extraction.claims);
-      if (!problemType || !claims?.success) return fail('extraction_invalid');
-      state.type = problemType.name;
-      state.entities = claims.data;
-      upsertSearchAttributes([{ key: sa.type, value: problemType.name }]);
-      const decided = await decideOnFacts(problemType, claims.data);
-      if (decided instanceof Error) return fail('verification_failed');
+      const plan = await rules.plan({ type: extraction.type, claims: extraction.claims, facts: {} });
+      if (plan.kind === 'invalid') return fail('extraction_invalid');
+      state.type = extraction.type;
+      state.entities = plan.claims;
+      setAttributes([{ key: sa.type, value: extraction.type }]);
+      const decided = await decideOnFacts(extraction.type, plan.claims, plan.lookups);
+      if (decided === 'verification_failed' || decided === DECISION_ERROR) return fail(decided);
       decision = decided;
     }
 
     if (decision.kind !== 'clarify') {
       state.clarification = null;
       if (decision.kind === 'reject') return finish('rejected', { reasonCode: decision.reasonCode });
-      return act(problemType!, state.entities!, decision);
+      return act(state.type!, state.entities!, decision);
     }
 
     // Clarification: ask, wait for the answer (durable timer), then re-run extraction on all texts.
@@ -300,56 +334,61 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   }
 
   /**
-   * Verifies the claims against the systems of record, checks them against the submitter's
-   * account scope, and decides with the policy in force; the decision is recorded with its
-   * inputs. Runs again before an effect whose facts may have aged or moved.
+   * Verifies the claims against the systems of record (in stages, each planned by the rules),
+   * then decides with the policy in force: scope first, then the type's rules. The decision is
+   * recorded with its inputs. Runs again before an effect whose facts may have aged or moved.
    */
-  async function decideOnFacts(problemType: ProblemType, claims: Record<string, unknown>): Promise<Decision | Error> {
-    const facts = await verify(problemType, claims);
-    if (facts instanceof Error) return facts;
+  async function decideOnFacts(
+    type: string,
+    claims: Record<string, unknown>,
+    firstLookups?: Record<string, ToolCall>,
+  ): Promise<Decision | 'verification_failed' | typeof DECISION_ERROR> {
+    const facts = await verify(type, claims, firstLookups);
+    if (facts instanceof Error) return 'verification_failed';
     verifiedFacts = facts;
-    // A policy recorded before a type's section gained fields reads with today's defaults for them.
-    const section = problemType.policy.safeParse(policy!.types[problemType.name]);
-    const typePolicy = section.success ? section.data : policy!.types[problemType.name];
-    const decision = (scopeChecked ? scopeDecision(claims, facts) : null) ?? problemType.decide({ claims, facts }, typePolicy);
+    const decisionInput = {
+      problemId: input.problemId,
+      type,
+      claims,
+      facts,
+      policyVersion: policy!.version,
+      policy: policy!.types[type],
+      scope: { accounts: input.accountScope, customerId: input.customerId, askedReasonCode: state.clarification?.reasonCode ?? null },
+    };
+    const made = await rules.decide(decisionInput);
+    if (!made.decision) return DECISION_ERROR;
+    const decision = made.decision;
     state.decision = {
       action: decision.action,
       reasonCode: decision.reasonCode,
       requiresApproval: decision.kind === 'execute' && decision.approval !== undefined,
       ruleId: decision.ruleId,
       policyVersion: policy!.version,
-      inputDigest: digestOf({ type: problemType.name, claims, facts, policyVersion: policy!.version }),
+      inputDigest: digestOf({ type, claims, facts, policyVersion: policy!.version }),
       verifiedFacts: Object.keys(facts).sort(),
+      ...(recorded ? { buildId: made.buildId } : {}),
     };
-    upsertSearchAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
+    setAttributes([{ key: sa.requiresApproval, value: state.decision.requiresApproval }]);
     return decision;
   }
 
-  /**
-   * A principal scoped to accounts never acts on another account; a text naming an account other
-   * than the submission's customerId is asked about once, then refused.
-   */
-  function scopeDecision(claims: Record<string, unknown>, facts: Facts): Decision | null {
-    const verdict = checkAccountScope({ accounts: input.accountScope, customerId: input.customerId }, accountsTouched(claims, facts));
-    if (!verdict) return null;
-    if (verdict.kind === 'reject') return { kind: 'reject', action: 'reject', reasonCode: verdict.reasonCode, ruleId: 'SCOPE-01' };
-    if (state.clarification?.reasonCode === verdict.reasonCode) return { kind: 'reject', action: 'reject', reasonCode: verdict.reasonCode, ruleId: 'SCOPE-02' };
-    return {
-      kind: 'clarify',
-      action: 'clarify',
-      reasonCode: verdict.reasonCode,
-      ruleId: 'SCOPE-02',
-      question: `This request names account ${verdict.accountId}, but it was submitted for ${input.customerId}. Which account is it about?`,
-      missingFields: ['accountId'],
-    };
-  }
-
-  /** Runs the type's read-only lookups in parallel; their results are the verified facts. */
-  async function verify(problemType: ProblemType, claims: Record<string, unknown>): Promise<Facts | Error> {
-    const lookups = Object.entries(problemType.verify(claims));
+  /** Runs the planned read-only lookups, stage by stage, in parallel within a stage; their results are the verified facts. */
+  async function verify(type: string, claims: Record<string, unknown>, firstLookups?: Record<string, ToolCall>): Promise<Facts | Error> {
+    const facts: Facts = {};
+    let lookups = firstLookups;
     try {
-      const results = await Promise.all(lookups.map(([name, call]) => runTool({ ...call, id: `verify-${name}` })));
-      return Object.fromEntries(lookups.map(([name], i) => [name, results[i]]));
+      for (;;) {
+        if (!lookups) {
+          const plan = await rules.plan({ type, claims, facts });
+          if (plan.kind === 'invalid') return new Error('claims no longer valid');
+          lookups = plan.lookups;
+        }
+        const stage = Object.entries(lookups);
+        if (stage.length === 0) return facts;
+        const results = await Promise.all(stage.map(([name, call]) => runTool({ ...call, id: `verify-${name}` })));
+        stage.forEach(([name], i) => (facts[name] = results[i]));
+        lookups = undefined;
+      }
     } catch (err) {
       return new Error(reasonOf(err, 'verification_failed').message);
     }
@@ -360,8 +399,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
    * numbers a re-decided execution, whose request is new and so needs a key of its own.
    */
   function runTool(step: ActionStep | (ActionStep['compensation'] & object), results: Record<string, unknown> = {}, retry = 0): Promise<unknown> {
-    const def = catalog.tool(step.tool);
-    if (!def) throw ApplicationFailure.nonRetryable(`unknown tool ${step.tool}`, 'UnknownTool');
+    const def = step.run ?? rules.runOptions(step);
     const fn = tools[step.tool]!;
     return fn.executeWithOptions(
       {
@@ -385,17 +423,17 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
    * moved (a system of record refused a stale concurrency token): the problem is re-decided,
    * and an action that changed goes back through approval under its new digest.
    */
-  async function act(problemType: ProblemType, claims: Record<string, unknown>, first: Extract<Decision, { kind: 'execute' }>): Promise<ProblemState> {
+  async function act(type: string, claims: Record<string, unknown>, first: Extract<Decision, { kind: 'execute' }>): Promise<ProblemState> {
     let decision = first;
     let approvedKey: string | null = null;
     let staleRetries = 0;
     for (;;) {
       if (decision.approval && approvalKeyOf(decision) !== approvedKey) {
-        const verdict = await awaitApproval(problemType, decision);
+        const verdict = await awaitApproval(type, decision);
         if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
         approvedKey = approvalKeyOf(decision);
         if (patched(PATCHES.reverifyBeforeEffect)) {
-          const fresh = await redecide(problemType, claims);
+          const fresh = await redecide(type, claims);
           if (!('steps' in fresh)) return fresh;
           decision = fresh;
           continue;
@@ -405,19 +443,19 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       if (run !== 'stale') return run;
       if (++staleRetries > MAX_STALE_RETRIES) return finish('failed', { reasonCode: 'ledger_contention', nothingApplied: true });
       await sleep(staleBackoffMs(staleRetries, Math.random()), { summary: 'Back off before re-deciding' });
-      const fresh = await redecide(problemType, claims);
+      const fresh = await redecide(type, claims);
       if (!('steps' in fresh)) return fresh;
       decision = fresh;
     }
   }
 
   /** Re-verifies and re-decides before an effect; a decision that no longer executes ends the problem. */
-  async function redecide(problemType: ProblemType, claims: Record<string, unknown>): Promise<Extract<Decision, { kind: 'execute' }> | ProblemState> {
+  async function redecide(type: string, claims: Record<string, unknown>): Promise<Extract<Decision, { kind: 'execute' }> | ProblemState> {
     // The approval handler already said so when the last approval was recorded.
     if (state.status !== 'executing') setStatus('executing');
-    policy = await loadPolicy.executeWithOptions({ summary: 'Reload decision policy' }, []);
-    const fresh = await decideOnFacts(problemType, claims);
-    if (fresh instanceof Error) return fail('verification_failed');
+    policy = await loadPolicyInForce('Reload decision policy');
+    const fresh = await decideOnFacts(type, claims);
+    if (fresh === 'verification_failed' || fresh === DECISION_ERROR) return fail(fresh);
     if (fresh.kind !== 'execute') return finish('rejected', { reasonCode: fresh.reasonCode });
     return fresh;
   }
@@ -482,9 +520,9 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   }
 
   /** Waits for approvals with durable timers: remind, escalate, then expire. */
-  async function awaitApproval(problemType: ProblemType, decision: Extract<Decision, { kind: 'execute' }>): Promise<'approved' | 'rejected' | 'approval_rejected' | 'approval_timeout'> {
+  async function awaitApproval(type: string, decision: Extract<Decision, { kind: 'execute' }>): Promise<'approved' | 'rejected' | 'approval_rejected' | 'approval_timeout'> {
     const timing = policy!.approvalTiming;
-    const action = commitmentOf(input.problemId, problemType.name, decision, policy!.version);
+    const action = commitmentOf(input.problemId, type, decision, policy!.version);
     await refreshCommandKeys();
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();

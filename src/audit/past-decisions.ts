@@ -13,7 +13,7 @@ import {
 import type { Catalog } from '../domain/registry';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { payloadDecoder } from './history';
-import { readRecordedDecisions } from './recorded-decisions';
+import { recordedDecisionsOf } from './recorded-decisions';
 
 /** Statuses of a problem that reached a decision (an answered clarification decides again). */
 export const DECIDED_STATUSES = ['needs_clarification', 'awaiting_approval', 'executing', 'active', 'completed', 'rejected', 'failed'] as const;
@@ -92,7 +92,8 @@ export async function simulatePage(deps: PastDecisionsDeps, input: SimulatePageI
         const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
         const problemId = e.execution?.workflowId ?? '';
         const history = await client.workflow.getHandle(problemId, e.execution?.runId ?? undefined).fetchHistory();
-        const recorded = (await readRecordedDecisions(history, decode)).at(-1) ?? null;
+        const last = (await recordedDecisionsOf(history, decode)).at(-1);
+        const recorded = last ? { input: last.input, decision: last.decision, buildId: last.buildId } : null;
         deps.onProgress?.();
         return simulateProblem(catalog, { problemId, type: attrs.get(sa.type) ?? '', status: attrs.get(sa.status) ?? '', recorded }, input.candidate);
       }),

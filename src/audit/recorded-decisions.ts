@@ -1,34 +1,56 @@
 import { DECIDE_ACTIVITY, type RecordedDecision } from '../domain/recorded-decision';
-import type { History, PayloadDecoder } from './history';
+import { EventType, toNumber, type History, type HistoryEvent, type Payload, type PayloadDecoder } from './history';
 
-/** Marker name the SDK core gives a local activity's result in history. */
+/** The SDK core's marker name for a completed local activity. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
-/** The local activity type a marker records; its `data` is plain JSON written by the SDK core, never codec-encoded. */
-function markerActivityType(data: Uint8Array | null | undefined): string | null {
-  if (!data) return null;
+/** A local activity's recorded result, read from its marker. */
+export interface LocalActivityRecord {
+  activityType: string;
+  eventId: number;
+  result: unknown;
+}
+
+/** The marker's own metadata (written by the SDK core as plain JSON, never through the codec). */
+function markerMetadata(payload: Payload | undefined): { activity_type?: unknown } | null {
+  if (!payload?.data) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: unknown; activityType?: unknown };
-    const type = parsed.activity_type ?? parsed.activityType;
-    return typeof type === 'string' ? type : null;
+    return JSON.parse(Buffer.from(payload.data).toString('utf8')) as { activity_type?: unknown };
   } catch {
     return null;
   }
 }
 
+/** The local activity a marker event records, with its result decoded through the codec; `null` for other events. */
+export async function localActivityOf(event: HistoryEvent, decode: PayloadDecoder): Promise<LocalActivityRecord | null> {
+  if (event.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED) return null;
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return null;
+  const metadata = markerMetadata(marker.details?.data?.payloads?.[0] ?? undefined);
+  if (typeof metadata?.activity_type !== 'string') return null;
+  const resultPayloads = marker.details?.result?.payloads;
+  const result = resultPayloads?.length ? (await decode(resultPayloads))[0] : undefined;
+  return { activityType: metadata.activity_type, eventId: toNumber(event.eventId), result };
+}
+
+/** Whether a decoded marker result has the shape of a recorded decision. */
+function isRecordedDecision(value: unknown): value is RecordedDecision {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<RecordedDecision>;
+  return typeof v.buildId === 'string' && typeof v.input === 'object' && v.input !== null && 'decision' in v;
+}
+
 /**
- * A history's recorded decisions, oldest first: the results of its `decide` local activity
- * markers, decoded through the payload codec. A problem re-decided before an effect has several;
- * the last one is the decision in force. Empty for problems decided before decisions were recorded.
+ * Every decision a problem's history recorded, in order, each with the event that holds it. A
+ * problem may decide more than once (after a clarification, or again before an effect): the
+ * last one is the decision that counts. Problems decided before decisions were recorded give none.
  */
-export async function readRecordedDecisions(history: History, decode: PayloadDecoder): Promise<RecordedDecision[]> {
-  const decisions: RecordedDecision[] = [];
+export async function recordedDecisionsOf(history: History, decode: PayloadDecoder): Promise<(RecordedDecision & { eventId: number })[]> {
+  const decisions: (RecordedDecision & { eventId: number })[] = [];
   for (const event of history.events ?? []) {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || marker.failure) continue;
-    if (markerActivityType(marker.details?.data?.payloads?.[0]?.data) !== DECIDE_ACTIVITY) continue;
-    const [result] = await decode(marker.details?.result?.payloads);
-    if (result) decisions.push(result as RecordedDecision);
+    if (event.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED) continue;
+    const record = await localActivityOf(event, decode);
+    if (record?.activityType === DECIDE_ACTIVITY && isRecordedDecision(record.result)) decisions.push({ ...record.result, eventId: record.eventId });
   }
   return decisions;
 }

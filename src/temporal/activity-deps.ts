@@ -52,6 +52,7 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
   }
   return {
     catalog,
+    buildId: config.buildId,
     llm: createLlmProvider(config, catalog),
     systems: createSystemsClient({ baseUrl: config.systems.url }),
     policy: policyFromConfig(config, catalog),
