@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createPolicyService } from '../../src/api/policy-service';
 import type { SimulationResponse } from '../../src/api/schemas';
 import { defaultBillingPolicy } from '../../src/domain/billing-dispute/schema';
@@ -93,6 +97,18 @@ describe('POST /v1/policy/simulations', () => {
     const { mode: _m, simulationId: _s, ...rest } = inWorkflow;
     const { mode: _m2, simulationId: _s2, ...restInline } = inline;
     expect(rest).toEqual(restInline);
+  });
+
+  test('the CLI prints the same diff as a table: npm run whatif -- --policy candidate.json --type billing_dispute', async () => {
+    const file = path.join(process.env.TEST_TMP_DIR ?? '/tmp', `candidate-${Date.now()}.json`);
+    fs.writeFileSync(file, JSON.stringify(await raisedCandidate()));
+    const root = path.resolve(__dirname, '../..');
+    const env = { ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS!, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
+    const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/tsx'), ['scripts/whatif.ts', '--policy', file, '--type', 'billing_dispute'], { cwd: root, env });
+    expect(stdout).toContain('Candidate candidate-auto-1000 over 3 past decisions');
+    expect(stdout).toMatch(new RegExp(`${problems.credit999.id}\\s+billing_dispute\\s+awaiting_approval\\s+₹999\\.00 .*issue_credit automatic \\(BD-10 credit_within_auto_limit\\)\\s+CHANGED`));
+    expect(stdout.split('\n').filter((l) => l.includes('CHANGED'))).toHaveLength(1);
+    expect(stdout).toContain('Totals: approvals -1, money moved automatically +₹999.00.');
   });
 
   test('a simulation workflow survives a worker restart between its pages', async () => {
