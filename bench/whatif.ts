@@ -2,12 +2,13 @@
  * Policy what-if benchmark: N past billing disputes decided by a real worker, then one simulation
  * over all of them, timed as a Temporal workflow (the path of any set above 200) and inline.
  *
- *   npm run bench:whatif -- --count 1000
+ *   npm run bench:whatif -- --count 1000 [--page-sizes 500,100] [--concurrency 16]
  *
  * Starts its own dev server (in memory), demo systems and one worker in this process. Half the
  * problems claim ₹100 (credited automatically until the account's 30-day automatic total is
  * reached, then waiting for approval), half ₹700 (waiting for one approval); the candidate raises
- * billing's automatic limits to 1000, so most decisions change.
+ * billing's automatic limits to 1000, so most decisions change. `--page-sizes` times the workflow once per
+ * visibility page size (problems per activity), in that order; the inline run reads pages of 500.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,7 +49,7 @@ function seedInvoices(dbFile: string, count: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '16' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '16' }, 'page-sizes': { type: 'string', default: '500' } } });
   const count = Number(values.count);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-whatif-'));
   seedInvoices(path.join(dir, 'systems.db'), count);
@@ -100,12 +101,13 @@ async function main(): Promise<void> {
     const current = policy.types.billing_dispute as Record<string, unknown>;
     const candidate = { version: 'bench-candidate', types: { billing_dispute: { ...current, autoCreditMax: 1000, autoCreditInvoiceMax: 1000, autoCreditAccountMax: 1_000_000 } } };
     const body = { policy: candidate, limit: count, until, types: ['billing_dispute'] };
-    for (const [mode, inlineMax] of [['workflow', 0], ['inline', Number.MAX_SAFE_INTEGER]] as const) {
-      const service = createPolicyService({ client, catalog, policy, taskQueue, inlineMax, concurrency: Number(values.concurrency) });
+    const runs = [...values['page-sizes'].split(',').map((size) => ['workflow', 0, Number(size)] as const), ['inline', Number.MAX_SAFE_INTEGER, 500] as const];
+    for (const [mode, inlineMax, pageSize] of runs) {
+      const service = createPolicyService({ client, catalog, policy, taskQueue, inlineMax, pageSize, concurrency: Number(values.concurrency) });
       const started = performance.now();
       const result = await service.simulate(body);
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${mode}: ${result.evaluated} evaluated, ${result.changed} changed, ${result.skipped} skipped in ${seconds.toFixed(2)} s (${(result.evaluated / seconds).toFixed(0)} problems/s); approvals ${result.totals.approvalsDelta}, auto-credited ${result.totals.autoCreditedDelta >= 0 ? '+' : ''}${result.totals.autoCreditedDelta}`);
+      console.log(`${mode} (pages of ${pageSize}): ${result.evaluated} evaluated, ${result.changed} changed, ${result.skipped} skipped in ${seconds.toFixed(2)} s (${(result.evaluated / seconds).toFixed(0)} problems/s); approvals ${result.totals.approvalsDelta}, auto-credited ${result.totals.autoCreditedDelta >= 0 ? '+' : ''}${result.totals.autoCreditedDelta}`);
     }
   } finally {
     worker.shutdown();

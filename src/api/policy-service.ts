@@ -53,7 +53,7 @@ async function pageResultsOf(history: History, client: Client): Promise<Simulate
 export function createPolicyService(options: PolicyServiceOptions) {
   const { client, catalog, policy, taskQueue } = options;
   const inlineMax = options.inlineMax ?? 200;
-  const pageSize = options.pageSize ?? 100;
+  const pageSize = options.pageSize ?? 500;
   const now = options.now ?? (() => new Date());
 
   /** Pages through visibility in this process: for sets small enough to answer inside a request. */
