@@ -11,7 +11,6 @@
  *
  *   npm run drill:deploy -- [--day-ms 3000] [--timeout-s 150]
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,11 +24,11 @@ import { openSystemsDb } from '../../src/systems/db';
 import { describeDeployment, waitForCurrentVersion } from '../../src/temporal/deployment';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../lib/processes';
 import { createDrillClient, drillKeys, type ProblemSnapshot } from './lib/problems';
+import { patchedCopy, V2_PATCH } from './lib/patched-copy';
 import { runDrill, startStack, type DrillStack } from './lib/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const PATCH = path.join(__dirname, 'deploy/v2.patch');
 const DEPLOYMENT = 'problem-workflows';
 const FINAL = ['completed', 'rejected', 'failed'];
 const keyOf = (principal: string) => DEV_API_KEYS.find((k) => k.principal === principal)!.key;
@@ -103,15 +102,7 @@ function seed(dbFile: string): void {
  * to a temp dir, the patch applied, node_modules linked, and its workflow bundle built.
  */
 async function prepareVersion2(dir: string): Promise<{ root: string; bundlePath: string }> {
-  const root = path.join(dir, 'v2');
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z', 'src', 'workflows', 'activities', 'scripts', 'package.json', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) {
-    if (!fs.existsSync(path.join(ROOT, file))) continue; // deleted in the working tree
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, file), path.join(root, file));
-  }
-  execFileSync('git', ['apply', '--whitespace=nowarn', PATCH], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  const root = patchedCopy(path.join(dir, 'v2'), V2_PATCH);
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, 'workflows'), logger: quietBundleLogger });
   const bundlePath = path.join(dir, 'workflow-bundle-v2.js');
   fs.writeFileSync(bundlePath, code);

@@ -54,7 +54,11 @@ export function formatReplayFailures(failures: ReplayFailure[], cwd = process.cw
   return [
     `${failures.length} recorded workflow ${failures.length === 1 ? 'history does' : 'histories do'} not replay on the current workflow code:`,
     ...lines,
-    'Workflows already running would fail the same way after a deploy. Guard the change with patched()/deprecatePatch()',
-    'or ship it on a new worker build (worker versioning); see docs/AUDIT.md. Re-record only for intended, versioned changes: npm run histories:record',
+    'Problems already running would fail the same way after a deploy. Version the change, one of:',
+    "  - guard it with patched('<change-id>') in the workflow (deprecatePatch() once no problem older than it runs),",
+    '    so running problems replay as they ran and new ones take the new path; or',
+    '  - ship it on a new build id (APP_VERSION): Worker Versioning keeps running problems pinned to the build that',
+    '    started them, whose workers stay up until it drains (docs/OPERATIONS.md, "Deploying").',
+    'Then re-record the histories of the new code: npm run histories:record (and commit test/histories/).',
   ].join('\n');
 }
