@@ -3,8 +3,8 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { patchedCopy, V2_PATCH } from '../../scripts/drills/lib/patched-copy';
 import { EventType } from '../../src/audit/history';
-import { problemTypes } from '../../src/domain/registry';
-import { formatReplayFailures, loadHistoryFiles, replayHistoryFiles, type HistoryFile } from '../../src/audit/replay';
+import { catalog, problemTypes } from '../../src/domain/registry';
+import { findRuleDrift, formatReplayFailures, formatRuleDrift, loadHistoryFiles, replayHistoryFiles, type HistoryFile } from '../../src/audit/replay';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
 const bundle = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! } });
@@ -29,6 +29,11 @@ describe('recorded histories replay on the current workflow code', () => {
   test('Worker.runReplayHistories: no history breaks determinism', async () => {
     const failures = await replayHistoryFiles(bundle(), files);
     if (failures.length > 0) throw new Error(formatReplayFailures(failures));
+  });
+
+  test("today's rules decide every recorded decision as recorded (a rule change must be versioned)", () => {
+    const drift = findRuleDrift(catalog, files);
+    if (drift.length > 0) throw new Error(formatRuleDrift(drift));
   });
 
   test('a workflow change that breaks determinism fails with a message naming the history file', async () => {
