@@ -59,6 +59,7 @@ test('problems pinned to a build whose workers are gone move to the new build on
       repairAttempts: 1,
       tokenBudget: 20_000,
       commandKeys: config.commandSigning.verifyKeys,
+      buildId: config.buildId,
     },
   }));
   running = worker.run();
