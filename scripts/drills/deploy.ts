@@ -6,8 +6,9 @@
  * `credit_needs_review` up to a new policy threshold, and a new workflow step, a `decided`
  * notification), started with APP_VERSION=v2 and made current, while the version 1 workers keep
  * running. New problems go to version 2; then every problem is approved, clarified and left to
- * its timers. Passes when old problems finish on version 1 as it decided them, new ones on
- * version 2, no workflow task failed (no non-determinism), none stuck and every problem at rest.
+ * its timers. Passes when old problems finish on version 1 as it decided them (reason codes, and
+ * the build id of every decision the audit shows), new ones on version 2, no workflow task failed
+ * (no non-determinism), none stuck and every problem at rest.
  *
  *   npm run drill:deploy -- [--day-ms 3000] [--timeout-s 150]
  */
@@ -240,6 +241,9 @@ async function main(): Promise<boolean> {
     for (const p of problems) {
       const handle = temporal.workflow.getHandle(p.id);
       const facts = historyFacts(await handle.fetchHistory());
+      // The audit's decision steps: each recorded with the build id whose rules decided.
+      const audit = await client.call('GET', `/v1/problems/${p.id}/audit`, drillKeys.admin);
+      const decisionBuilds = new Set(((audit.body as { steps?: { kind: string; buildId?: string | null }[] } | null)?.steps ?? []).filter((s) => s.kind === 'decision').map((s) => s.buildId ?? 'none'));
       const reason = p.last?.decision?.reasonCode ?? p.last?.outcome?.reasonCode ?? '';
       const problemsOf: string[] = [];
       if (p.restedAs !== p.case.rests && !(p.version === 'v1' && p.case.rests === 'active' && p.statusAtDeploy === 'active')) problemsOf.push(`rested as ${p.restedAs}, expected ${p.case.rests}`);
@@ -247,10 +251,11 @@ async function main(): Promise<boolean> {
       if (p.last?.status !== p.case.final) problemsOf.push(`ended ${p.last?.status ?? 'unknown'}, expected ${p.case.final}`);
       if (p.case.reason && reason !== p.case.reason[p.version]) problemsOf.push(`reason ${reason}, expected ${p.case.reason[p.version]} (the rules of ${p.version})`);
       if (facts.builds.size !== 1 || !facts.builds.has(p.version)) problemsOf.push(`workflow tasks completed by builds ${[...facts.builds].join(', ')}, expected only ${p.version}`);
+      if (decisionBuilds.size !== 1 || !decisionBuilds.has(p.version)) problemsOf.push(`audit: decisions recorded by builds ${[...decisionBuilds].join(', ') || 'none'}, expected only ${p.version}`);
       if ((facts.decidedNotifications > 0) !== (p.version === 'v2')) problemsOf.push(`${facts.decidedNotifications} 'decided' steps: version ${p.version}'s workflow shape expects ${p.version === 'v2' ? 'some' : 'none'}`);
       if (facts.workflowTaskFailures > 0) problemsOf.push(`${facts.workflowTaskFailures} workflow task failures`);
       failures.push(...problemsOf.map((f) => `${p.id} ${p.case.name} (${p.version}): ${f}`));
-      rows.push([p.case.name, p.version, p.version === 'v1' ? `${p.restedAs} → ${p.statusAtDeploy}` : (p.restedAs ?? '?'), p.last?.status ?? '?', reason, [...facts.builds].join(','), String(facts.decidedNotifications), String(facts.workflowTaskFailures), problemsOf.length ? 'FAIL' : 'ok']);
+      rows.push([p.case.name, p.version, p.version === 'v1' ? `${p.restedAs} → ${p.statusAtDeploy}` : (p.restedAs ?? '?'), p.last?.status ?? '?', reason, [...facts.builds].join(','), [...decisionBuilds].join(','), String(facts.decidedNotifications), String(facts.workflowTaskFailures), problemsOf.length ? 'FAIL' : 'ok']);
     }
     const nondeterminism = scanLogs(logDir);
     if (nondeterminism.length) failures.push(...nondeterminism.map((l) => `worker log: ${l}`));
@@ -260,14 +265,14 @@ async function main(): Promise<boolean> {
 
     const ok = failures.length === 0;
     console.log(`\nDrill deploy: ${ok ? 'PASS' : 'FAIL'} (${new Date().toISOString()})\n`);
-    console.log('| problem | version | rested as (v1: → at deploy) | final | reason code | built by | decided steps | WFT failed | check |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| problem | version | rested as (v1: → at deploy) | final | reason code | workflow tasks by | decisions recorded by (audit) | decided steps | WFT failed | check |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     console.log('\n| measure | value |\n| --- | --- |');
     const summary: [string, string | number][] = [
       ['problems (v1 before the deploy / v2 after)', `${v1.length} / ${v2Problems.length}`],
       ['at rest at the end (final)', `${problems.filter((p) => FINAL.includes(p.last?.status ?? '')).length} of ${problems.length}`],
-      ['workflow task failures (all histories)', rows.reduce((n, r) => n + Number(r[7]), 0)],
+      ['workflow task failures (all histories)', rows.reduce((n, r) => n + Number(r[8]), 0)],
       ['non-determinism lines in worker logs', nondeterminism.length],
       ['deploy: v2 worker start to current', `${deployS.toFixed(1)} s`],
       ['versions', deployment.versions.map((v) => `${v.buildId} ${v.status}${v.drainage ? ` (${v.drainage})` : ''}`).join(', ')],
