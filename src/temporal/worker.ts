@@ -8,6 +8,10 @@ import type { Tracing } from '../observability/tracing';
 import { workerInstrumentation } from '../observability/worker-instrumentation';
 import { dataConverterFor } from './codec/data-converter';
 import { connectionOptions } from './connection';
+import { workerDeploymentOptions } from './deployment';
+
+/** The deployment version this configuration's workers poll as (WORKER_DEPLOYMENT_NAME + the build id). */
+export const deploymentOf = (config: Config) => ({ name: config.worker.deployment.name, buildId: config.buildId });
 
 /** Where the workflow code lives; bundled by the worker (or prebuilt for production). */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -49,6 +53,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
+    // A Worker Deployment version: problems stay on the build that started them (docs/OPERATIONS.md, *Deploying*).
+    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
     // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
     dataConverter: dataConverterFor(config.encryption),
     ...workerInstrumentation(options.tracing, options.log),
@@ -77,6 +83,8 @@ export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 
     maxConcurrentActivityTaskExecutions: modelHosting ? config.llm.local.concurrency : config.worker.maxConcurrentActivityTaskExecutions,
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
+    // The same version as the orchestration workers of this build: extractions of a pinned problem run on its build.
+    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
     dataConverter: dataConverterFor(config.encryption),
     ...workerInstrumentation(options.tracing, options.log),
   });
