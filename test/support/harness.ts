@@ -133,7 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {
