@@ -45,6 +45,7 @@ export const decisionRecord = component('Decision', z.object({
   policyVersion: z.string(),
   inputDigest: z.string().describe('Digest over type, claims, verified facts and policy version: what the rule saw'),
   verifiedFacts: z.array(z.string()).describe('Names of the verified facts (tool lookups) the rule used'),
+  buildId: z.string().optional().describe('The worker build whose rules decided (absent for problems decided before decisions were recorded)'),
 }));
 /** A recorded decision. */
 export type DecisionRecord = z.infer<typeof decisionRecord>;
@@ -278,7 +279,8 @@ export const auditStep = component('AuditStep', z.discriminatedUnion('kind', [
     requiresApproval: z.boolean(),
     approval: z.object({ requiredApprovals: z.number().int(), group: z.string().nullable(), actionDigest: z.string() }).optional(),
     plannedSteps: z.array(z.object({ id: z.string(), tool: z.string() })).optional(),
-    source: z.enum(['recorded', 'recomputed', 'unavailable']),
+    source: z.enum(['event', 'recorded', 'recomputed', 'unavailable']),
+    buildId: z.string().nullable(),
     recomputedMatches: z.boolean().nullable(),
   }),
   z.object({

@@ -30,7 +30,7 @@ describe('staged verification', () => {
       verify: staged, decide: () => ({ kind: 'reject', action: 'reject', reasonCode: 'r', ruleId: 'R' }), tools: [lookUpAccount, lookUpPlan], samples: [],
     });
     expect(type.verify(claims, { account })).toEqual(nextLookups(staged, claims, { account }));
-    expect(type.verify(claims)).toEqual(nextLookups(staged, claims, {}));
+    expect(type.verify(claims, {})).toEqual(nextLookups(staged, claims, {}));
   });
 });
 

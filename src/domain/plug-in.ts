@@ -120,5 +120,5 @@ export interface ProblemTypeSpec<C extends z.ZodObject, F extends object, P> {
  */
 export function defineProblemType<C extends z.ZodObject, F extends object, P>(spec: ProblemTypeSpec<C, F, P>): ProblemType<C, F, P> {
   const { verify: plan, ...rest } = spec;
-  return { ...rest, verify: (claims, factsSoFar = {}) => nextLookups(plan, claims, factsSoFar) };
+  return { ...rest, verify: (claims, factsSoFar) => nextLookups(plan, claims, factsSoFar) };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { lookUpAccount } from './account';
-import { createCatalog, catalog, problemTypes } from './registry';
+import { assertCatalogServed, createCatalog, catalog, problemTypes } from './registry';
+import { resolvePolicy } from './policy';
 import type { ProblemType, ToolDefinition } from './types';
 
 describe('the problem catalog', () => {
@@ -17,7 +18,7 @@ describe('the problem catalog', () => {
   test.each(problemTypes.map((t) => [t.name, t] as const))('%s: hints name claims fields, verify names registered read tools', (_name, type) => {
     for (const field of Object.keys(type.fieldHints)) expect(Object.keys(type.claims.shape)).toContain(field);
     const sample = Object.fromEntries(Object.keys(type.claims.shape).map((k) => [k, 'X']));
-    for (const call of Object.values(type.verify(sample as never))) {
+    for (const call of Object.values(type.verify(sample as never, {}))) {
       const tool = catalog.tool(call.tool);
       expect(tool).toBeDefined();
       expect(type.tools).toContain(tool);
@@ -48,5 +49,15 @@ describe('the problem catalog', () => {
     expect(() => createCatalog([first, first])).toThrow('problem type names must be unique');
     const impostor: ToolDefinition = { ...(lookUpAccount as unknown as ToolDefinition) };
     expect(() => createCatalog([first, { ...first, name: 'other', tools: [impostor, lookUpAccount as unknown as ToolDefinition] }])).toThrow('tool lookUpAccount is defined twice');
+  });
+
+  test('a worker serves its catalog only with an activity per tool and a valid policy section per type', () => {
+    const activities = catalog.tools().map((t) => t.name);
+    const policyTypes = resolvePolicy(catalog).types;
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes })).not.toThrow();
+    expect(() => assertCatalogServed(catalog, { activities: activities.filter((a) => a !== 'issueCredit'), policyTypes })).toThrow('tool issueCredit has no activity');
+    const { plan_change: _dropped, ...withoutPlanChange } = policyTypes;
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes: withoutPlanChange })).toThrow('type plan_change has no valid policy section');
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes: { ...policyTypes, billing_dispute: { autoCreditMax: 'lots' } } })).toThrow('type billing_dispute has no valid policy section');
   });
 });

@@ -6,6 +6,17 @@ export interface ToolCall {
   input: Record<string, unknown>;
   /** One line shown in Temporal Web UI next to the activity. No personal data. */
   summary: string;
+  /**
+   * The tool's timeout and retry settings, attached by the worker when it plans or decides, so
+   * workflow code runs a step without holding the catalog. Not part of what an approval covers.
+   */
+  run?: ToolRunOptions;
+}
+
+/** How a tool's activity is scheduled: its timeout and retry policy. */
+export interface ToolRunOptions {
+  timeoutMs: number;
+  retry: ToolRetry;
 }
 
 /** One step of an action. A step with a compensation is undone if a later step fails (saga). */
@@ -150,9 +161,9 @@ export interface ProblemType<C extends z.ZodObject = z.ZodObject, F extends obje
   defaultPolicy: P;
   /**
    * The read-only lookups to run next, given the facts verified so far: those of the first stage
-   * whose lookups are not all in `factsSoFar`. Called again after each stage; `{}` means verified.
+   * with a lookup not yet in `factsSoFar`. Called again after each stage; `{}` means verified.
    */
-  verify(claims: z.infer<C>, factsSoFar?: Facts): Record<string, ToolCall>;
+  verify(claims: z.infer<C>, factsSoFar: Facts): Record<string, ToolCall>;
   /** Pure decision over claims, verified facts and policy. */
   decide(input: { claims: z.infer<C>; facts: F }, policy: P): Decision;
   tools: readonly ToolDefinition[];

@@ -25,7 +25,8 @@ export const decideConnectivityIssue: Decide<typeof connectivityVerification, Co
   const notify = (template: Template, ref: string): ActionStep[] =>
     policy.notifyCustomer ? [step(notifyCustomer, { id: 'notify', input: { accountId: account.accountId, template, ref }, summary: `Notify customer: ${template}` })] : [];
 
-  const outage = outages.items.find((o) => o.service === claims.service && o.status === 'active');
+  // Outages are looked up once the account is on record, which it is from here on.
+  const outage = outages?.items.find((o) => o.service === claims.service && o.status === 'active');
   if (outage) {
     return {
       kind: 'execute',

@@ -3,19 +3,19 @@ import { readRetry, writeRetry } from '../tool-defaults';
 import type { ToolDefinition } from '../types';
 import { lineDiagnosticsSchema, outageLookupSchema, type LineDiagnostics, type OutageLookup } from './schema';
 
-const outageInput = z.object({ accountId: z.string().min(1), service: z.enum(['mobile', 'fiber']), pincode: z.string().optional() });
+const outageInput = z.object({ service: z.enum(['mobile', 'fiber']), pincode: z.string().min(1) });
 
-/** Finds active outages for a service at the claimed pincode, or at the account's pincode on record. */
+/** Finds active outages for a service at a pincode (the claimed one, or the account's on record: a later verification stage). */
 export const lookUpOutages: ToolDefinition<z.infer<typeof outageInput>, OutageLookup, 'read'> = {
   name: 'lookUpOutages',
-  description: 'Lists active network outages for a service at a location',
+  description: 'Lists active network outages for a service at a pincode',
   input: outageInput,
   output: outageLookupSchema,
   effect: 'read',
   timeoutMs: 10_000,
   retry: readRetry,
-  async run({ systems, signal }, { accountId, service, pincode }) {
-    const query = new URLSearchParams({ service, ...(pincode ? { pincode } : { accountId }) });
+  async run({ systems, signal }, { service, pincode }) {
+    const query = new URLSearchParams({ service, pincode });
     return outageLookupSchema.parse(await systems.request('GET', `/network/outages?${query.toString()}`, { signal }));
   },
 };
