@@ -293,6 +293,7 @@ export interface components {
                 requiredApprovals: number;
             };
             at: string;
+            buildId: string | null;
             eventId: number;
             inputDigest: string | null;
             /** @enum {string} */
@@ -307,7 +308,7 @@ export interface components {
             requiresApproval: boolean;
             ruleId: string | null;
             /** @enum {string} */
-            source: "recorded" | "recomputed" | "unavailable";
+            source: "event" | "recorded" | "recomputed" | "unavailable";
             type: components["schemas"]["ProblemTypeName"];
             verifiedFacts: string[];
         } | {
@@ -436,6 +437,8 @@ export interface components {
         };
         Decision: {
             action: string;
+            /** @description The worker build whose rules decided (absent for problems decided before decisions were recorded) */
+            buildId?: string;
             /** @description Digest over type, claims, verified facts and policy version: what the rule saw */
             inputDigest: string;
             policyVersion: string;
