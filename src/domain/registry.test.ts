@@ -47,8 +47,8 @@ describe('the problem catalog', () => {
   test('refuses two types with one name, and two different tools with one name', () => {
     const [first] = problemTypes as [ProblemType];
     expect(() => createCatalog([first, first])).toThrow('problem type names must be unique');
-    const impostor: ToolDefinition = { ...(lookUpAccount as unknown as ToolDefinition) };
-    expect(() => createCatalog([first, { ...first, name: 'other', tools: [impostor, lookUpAccount as unknown as ToolDefinition] }])).toThrow('tool lookUpAccount is defined twice');
+    const impostor: ToolDefinition = { ...lookUpAccount };
+    expect(() => createCatalog([first, { ...first, name: 'other', tools: [impostor, lookUpAccount] }])).toThrow('tool lookUpAccount is defined twice');
   });
 
   test('a worker serves its catalog only with an activity per tool and a valid policy section per type', () => {
