@@ -143,7 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     const audit = createAuditService({ client, catalog });
     const policy = createPolicyService({ client, catalog, policy: resolvePolicy(catalog, options.policy), taskQueue, ...options.simulation });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {
