@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditService } from '../audit/audit-service';
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiKeyEntry } from '../config';
@@ -11,9 +11,11 @@ import { metricsPlugin, type MetricsPluginOptions } from '../observability/metri
 import { logRequestsAt, requestLogController, requestLoggingPlugin } from '../observability/request-logging';
 import { tracingPlugin } from '../observability/tracing-plugin';
 import { codecCookieAuthPlugin, codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
+import { catalog, type Catalog } from '../domain/registry';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
+import { openApiOptions } from './openapi';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
@@ -54,6 +56,8 @@ export interface BuildAppOptions {
   codec?: CodecRoutesOptions;
   /** The web console under `/console` (built files folder, Temporal Web UI link). */
   console?: ConsolePluginOptions;
+  /** The problem types the OpenAPI document lists (type enum, claims schemas); the registered catalog when absent. */
+  catalog?: Catalog;
 }
 
 /** Builds the HTTP API (plugins, routes, one error handler); `server.ts` only listens. */
@@ -77,14 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandlerPlugin);
   await app.register(outcomeGuardPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Problem workflows API', version: '1.0.0', description: 'Submit problems, follow their status, approve actions. Errors are {"error":{"code","message","details"}}.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions(options.catalog ?? catalog));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Both run in each protected route's onRequest, rate limit first (so guessing keys is throttled

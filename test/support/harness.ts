@@ -22,7 +22,8 @@ import { buildSystemsApp } from '../../src/systems/app';
 import { createSystemsClient } from '../../src/systems/client';
 import { openSystemsDb, type SystemsDb } from '../../src/systems/db';
 import { createFaultInjector, type FaultInjector } from '../../src/systems/faults';
-import { createWorker } from '../../src/temporal/worker';
+import { setCurrentVersion } from '../../src/temporal/deployment';
+import { createWorker, deploymentOf } from '../../src/temporal/worker';
 import { createCommandSigner, type CommandSigner } from '../../src/security/command-keys';
 import type { ProblemState, ProblemStatus } from '../../workflows/state';
 
@@ -80,7 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bundlePath = options.workflowBundlePath ?? process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !bundlePath) throw new Error('integration tests need the jest globalSetup (run them with `npm test`)');
   const taskQueue = `test-${randomUUID()}`;
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  // A worker deployment per harness, as per task queue: test files never route each other's problems.
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_DEPLOYMENT_NAME: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
   const catalog = options.catalog ?? defaultCatalog;
 
   const db = openSystemsDb(path.join(process.env.TEST_TMP_DIR ?? '/tmp', `systems-${randomUUID()}.db`));
@@ -113,6 +115,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     }));
     running = worker.run();
+    // A versioned worker gets new problems once its version is current (as `npm start` does it).
+    const { name, buildId } = deploymentOf(config);
+    await setCurrentVersion(client, { deploymentName: name, buildId });
   };
   const stopWorker = async () => {
     worker?.shutdown();
@@ -136,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   try {
     const audit = createAuditService({ client, catalog });
     const policy = createPolicyService({ client, catalog, policy: resolvePolicy(catalog, options.policy), taskQueue });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {
