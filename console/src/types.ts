@@ -54,52 +54,12 @@ export interface ConsoleConfig {
 }
 
 /** `GET /v1/policy`: the policy in force, every type's section resolved. */
-export interface CurrentPolicy {
-  version: string;
-  policy: { version: string; types: Record<string, unknown> } & Record<string, unknown>;
-}
-
+export type CurrentPolicy = Schemas['CurrentPolicy'];
 /** Body of `POST /v1/policy/simulations`. */
-export interface SimulationRequest {
-  policy: unknown;
-  since?: string;
-  until?: string;
-  types?: string[];
-  limit?: number;
-}
-
+export type SimulationRequest = Schemas['SimulationRequestInput'];
 /** One side of a replayed decision. */
-export interface DecisionSummary {
-  action: string;
-  reasonCode: string;
-  ruleId: string;
-  requiresApproval: boolean;
-  requiredApprovals: number;
-  amount?: number;
-}
-
+export type DecisionSummary = Schemas['DecisionSummary'];
 /** Counts of a simulation, per type or overall. */
-export interface SimulationTally {
-  evaluated: number;
-  changed: number;
-  skipped: number;
-  approvalsBefore: number;
-  approvalsAfter: number;
-  approvalsDelta: number;
-  autoCreditedBefore: number;
-  autoCreditedAfter: number;
-  autoCreditedDelta: number;
-}
-
+export type SimulationTally = Schemas['SimulationTally'];
 /** `POST /v1/policy/simulations`: past decisions replayed over a candidate policy. */
-export interface Simulation {
-  policyVersion: string;
-  baselineVersions: Record<string, number>;
-  evaluated: number;
-  changed: number;
-  skipped: number;
-  matched: number;
-  mode: 'inline' | 'workflow';
-  items: { problemId: string; type: string; status: string; changed: boolean; before: DecisionSummary; after: DecisionSummary }[];
-  totals: Omit<SimulationTally, 'evaluated' | 'changed' | 'skipped'> & { byType: Record<string, SimulationTally>; skippedByReason: Record<string, number> };
-}
+export type Simulation = Schemas['Simulation'];

@@ -334,7 +334,7 @@ export const auditResponse = component('Audit', z.object({
 }));
 
 /** `GET /v1/policy`: the policy in force, every type's section resolved. */
-export const policyResponse = z.object({
+export const policyResponse = component('CurrentPolicy', z.object({
   version: z.string(),
   policy: z.object({
     version: z.string(),
@@ -343,32 +343,32 @@ export const policyResponse = z.object({
     clarificationTimeoutMs: z.number(),
     types: z.record(z.string(), z.unknown()),
   }).describe('The policy file\'s JSON with defaults filled in: edit it and send it back as a candidate'),
-});
+}));
 
 /** Most past problems one simulation replays. */
 export const SIMULATION_LIMIT_MAX = 10_000;
 
 /** Body of `POST /v1/policy/simulations`. */
-export const simulationBody = z.strictObject({
+export const simulationBody = component('SimulationRequest', z.strictObject({
   policy: z.unknown().describe('A candidate policy file, validated exactly as POLICY_FILE is'),
   since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('Problems started at or after this instant or date (default: 30 days ago)'),
   until: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('Problems started before this instant or date (default: now)'),
   types: z.array(z.string().min(1).max(64)).min(1).max(20).optional().describe('Only these problem types; each of their problems is reported in items'),
   limit: z.number().int().min(1).max(SIMULATION_LIMIT_MAX).default(1000).describe('Most problems replayed, most recent first'),
-});
+}));
 /** A simulation request. */
 export type SimulationBody = z.infer<typeof simulationBody>;
 
-const decisionSummary = z.object({
+const decisionSummary = component('DecisionSummary', z.object({
   action: z.string(),
   reasonCode: z.string(),
   ruleId: z.string(),
   requiresApproval: z.boolean(),
   requiredApprovals: z.number().int(),
   amount: z.number().optional().describe('Money the action moves (sum of its steps\' amounts)'),
-});
+}));
 
-const simulationTally = z.object({
+const simulationTally = component('SimulationTally', z.object({
   evaluated: z.number().int(),
   changed: z.number().int(),
   skipped: z.number().int(),
@@ -379,10 +379,10 @@ const simulationTally = z.object({
   autoCreditedBefore: z.number(),
   autoCreditedAfter: z.number(),
   autoCreditedDelta: z.number(),
-});
+}));
 
 /** Answer of `POST /v1/policy/simulations`. */
-export const simulationResponse = z.object({
+export const simulationResponse = component('Simulation', z.object({
   policyVersion: z.string(),
   baselineVersions: z.record(z.string(), z.number().int()).describe('Policy versions the replayed decisions were made under, with how many each'),
   baselineBuilds: z.record(z.string(), z.number().int()).describe('Worker builds that recorded those decisions, with how many each'),
@@ -406,6 +406,6 @@ export const simulationResponse = z.object({
     byType: z.record(z.string(), simulationTally),
     skippedByReason: z.record(z.string(), z.number().int()),
   }),
-});
+}));
 /** A simulation's answer. */
 export type SimulationResponse = z.infer<typeof simulationResponse>;

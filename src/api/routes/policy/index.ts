@@ -11,6 +11,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ policy: PolicyService }> = as
     config: { roles: ['approver', 'admin'] },
     schema: {
       tags: ['policy'],
+      operationId: 'getPolicy',
       summary: 'The policy in force, every type\'s section resolved (defaults filled in)',
       security: [{ bearer: [] }],
       response: { 200: policyResponse, ...errors },
@@ -21,6 +22,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ policy: PolicyService }> = as
     config: { roles: ['admin'] },
     schema: {
       tags: ['policy'],
+      operationId: 'simulatePolicy',
       summary: 'What-if: replay past decisions over a candidate policy',
       description:
         'Validates `policy` exactly as POLICY_FILE is (400 `invalid_policy` with the failing paths), then replays the problems of the window that reached a decision: ' +
