@@ -16,6 +16,8 @@ export interface DevServerOptions {
   dbFile?: string;
   port?: number;
   uiPort?: number;
+  /** Port of the server's Prometheus metrics (request counts per gRPC operation); a free one by default. */
+  metricsPort?: number;
   headless?: boolean;
   namespace?: string;
   logLevel?: string;
@@ -28,6 +30,7 @@ export interface DevServer {
   address: string;
   port: number;
   uiPort: number | undefined;
+  metricsPort: number;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -40,12 +43,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const binary = temporalBinary();
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const metricsPort = options.metricsPort ?? (await freePort());
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--http-port', String(await freePort()),
-    '--metrics-port', String(await freePort()),
+    '--metrics-port', String(metricsPort),
     '--namespace', options.namespace ?? 'default',
     '--log-level', options.logLevel ?? 'error',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
@@ -74,5 +78,5 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw err;
   });
   exitedEarly.catch(() => undefined);
-  return { address, port, uiPort, process: proc, stop: () => proc.stop(10_000) };
+  return { address, port, uiPort, metricsPort, process: proc, stop: () => proc.stop(10_000) };
 }
