@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const runs: RunFigures[] = [];
   for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(count, concurrency, env));
 
-  const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|WORKER_|LOG_|TEMPORAL_SQLITE|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
+  const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|PERF_|WORKER_|LOG_|TEMPORAL_SQLITE|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
   console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}\n`);
   console.log('| run | load avg before / after | completed | problems/s | POST p50 / p99 | submit→resting p50 / p99 |');
   console.log('| --- | --- | --- | --- | --- | --- |');
