@@ -18,7 +18,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
-      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/activities/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/activities/**/*.test.ts', '<rootDir>/workflows/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',

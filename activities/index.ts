@@ -7,12 +7,15 @@ import type { LlmProvider } from '../src/llm/provider';
 import type { PrincipalTokenBudget } from '../src/limits/principal-token-budget';
 import type { NotificationEvent, Notifier } from '../src/notifications/notifier';
 import { Context } from '@temporalio/activity';
+import { createDecisionActivities } from './decision';
 import { extractProblem } from './extract-problem';
 import { createToolActivities, type ToolActivity } from './tools';
 
 /** Everything activities touch, injected by the worker (or by a test). */
 export interface ActivityDeps {
   catalog: Catalog;
+  /** The worker's build id (`APP_VERSION`), recorded with every decision. */
+  buildId: string;
   llm: LlmProvider;
   systems: SystemsPort;
   policy: ResolvedPolicy;
@@ -25,7 +28,7 @@ export interface ActivityDeps {
   principalTokens?: PrincipalTokenBudget;
 }
 
-/** Builds the worker's activities: extraction, policy, notifications, and one activity per tool. */
+/** Builds the worker's activities: extraction, policy, decisions, notifications, and one activity per tool. */
 export function createActivities(deps: ActivityDeps) {
   const fixed = {
     /** LLM extraction behind the zod validation boundary. */
@@ -41,5 +44,5 @@ export function createActivities(deps: ActivityDeps) {
     },
   };
   const tools: Record<string, ToolActivity> = createToolActivities(deps.catalog, deps.systems);
-  return { ...tools, ...fixed };
+  return { ...tools, ...fixed, ...createDecisionActivities(deps) };
 }

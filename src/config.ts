@@ -113,6 +113,8 @@ const DEV_COMMAND_SIGNING_SEED = Buffer.alloc(32, 7);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** The build the worker runs (its Worker Deployment build id), recorded with every decision. */
+  APP_VERSION: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore (1-64)').default('dev'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   HOST: z.string().default('127.0.0.1'),
@@ -322,6 +324,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
+    /** Build id of this deployment (`APP_VERSION`): recorded with each decision the worker makes. */
+    buildId: e.APP_VERSION,
     logLevel: e.LOG_LEVEL,
     /** Readable log lines (a development terminal), with request logs at debug; JSON otherwise. */
     logPretty: usePrettyLogs(e.LOG_FORMAT, e.NODE_ENV),

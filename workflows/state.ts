@@ -30,6 +30,8 @@ export interface DecisionRecord {
   inputDigest: string;
   /** Names of the verified facts (tool lookups) the rule used. */
   verifiedFacts: string[];
+  /** The worker build whose rules decided; absent for problems decided before decisions were recorded. */
+  buildId?: string;
 }
 
 /** One approver's recorded decision. */

@@ -26,6 +26,8 @@ export const decisionSchema = z.object({
   policyVersion: z.string(),
   inputDigest: z.string(),
   verifiedFacts: z.array(z.string()),
+  /** The worker build whose rules decided (absent for problems decided before decisions were recorded). */
+  buildId: z.string().optional(),
 });
 
 const approvalRecord = z.object({
@@ -210,7 +212,8 @@ export const auditStep = z.discriminatedUnion('kind', [
     requiresApproval: z.boolean(),
     approval: z.object({ requiredApprovals: z.number().int(), group: z.string().nullable(), actionDigest: z.string() }).optional(),
     plannedSteps: z.array(z.object({ id: z.string(), tool: z.string() })).optional(),
-    source: z.enum(['recorded', 'recomputed', 'unavailable']),
+    source: z.enum(['event', 'recorded', 'recomputed', 'unavailable']),
+    buildId: z.string().nullable(),
     recomputedMatches: z.boolean().nullable(),
   }),
   z.object({

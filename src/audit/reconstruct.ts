@@ -4,10 +4,12 @@ import { commitmentOf } from '../domain/commitment';
 import { digestOf } from '../domain/digest';
 import type { ExtractionResult } from '../domain/extraction';
 import type { ResolvedPolicy } from '../domain/policy';
+import { DECIDE_ACTIVITY, type RecordedDecision } from '../domain/recorded-decision';
 import type { Catalog } from '../domain/registry';
 import type { Decision, Facts } from '../domain/types';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { durationToMs, EventType, timestampToIso, toNumber, type History, type HistoryEvent, type PayloadDecoder, type Payloads, type ProtoFailure } from './history';
+import { localActivityOf } from './recorded-decisions';
 import type { ActivityOutcome, ApprovalStep, AuditStep, DecisionStep, FailureSummary, StatusStep } from './steps';
 
 /** The result of reading one history. */
@@ -47,8 +49,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  * Reads a `problemWorkflow` history into ordered audit steps. Payloads are decoded with
  * `decode` (so codec-encrypted histories work); only whitelisted fields are copied out, so
  * the submitted text, clarification answers, prompts and model output never appear.
- * Decisions are recomputed with the registered type's pure `decide()` from the recorded
- * claims, facts and policy, and checked against the decision the workflow itself recorded.
+ * Decisions are read from their decision events (the `decide` local activity's markers: input,
+ * output and build id). Histories from before decision events recompute them with the
+ * registered type's pure `decide()` from the recorded claims, facts and policy, checked against
+ * the decision the workflow itself recorded.
  */
 export async function reconstructAudit(history: History, catalog: Catalog, decode: PayloadDecoder): Promise<ReconstructedAudit> {
   const steps: AuditStep[] = [];
@@ -65,6 +69,8 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
   let status: string | null = null;
   let closed = false;
   let lastDecision: DecisionStep | null = null;
+  /** Whether this history has decision events (then search-attribute upserts are not decisions). */
+  let decisionEvents = false;
   let result: Partial<ProblemState> | null = null;
   let problemId = '';
   const events = history.events ?? [];
@@ -103,7 +109,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const attrs = decodeTypedSearchAttributes(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields);
         const requiresApproval = attrs.get(sa.requiresApproval);
-        if (requiresApproval !== undefined) {
+        if (requiresApproval !== undefined && !decisionEvents) {
           lastDecision = decisionStep(at, eventId, requiresApproval);
           steps.push(lastDecision);
         }
@@ -115,6 +121,17 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
             clarificationRound += 1;
             steps.push({ kind: 'clarification', at, eventId, event: 'requested', round: clarificationRound, ...(clarify ?? {}) });
           }
+        }
+        break;
+      }
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        const local = await localActivityOf(event, decode);
+        if (local?.activityType === DECIDE_ACTIVITY && isRecord(local.result)) {
+          decisionEvents = true;
+          lastDecision = decisionEventStep(at, eventId, local.result as unknown as RecordedDecision);
+          steps.push(lastDecision);
+        } else if (local?.activityType === LOAD_POLICY && isRecord(local.result)) {
+          policy = local.result as unknown as ResolvedPolicy;
         }
         break;
       }
@@ -253,8 +270,30 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     return { ...common, validation: 'clarify', type: result.candidateType ?? null, reasonCode: result.reasonCode, missingFields: result.missingFields };
   }
 
+  /** A decision event: the decision as made, by the build that made it. */
+  function decisionEventStep(at: string, eventId: number, recorded: RecordedDecision): DecisionStep {
+    const { input, decision, buildId } = recorded;
+    const base = { kind: 'decision' as const, at, eventId, type: input.type, verifiedFacts: Object.keys(input.facts).sort(), policyVersion: input.policyVersion, source: 'event' as const, buildId, recomputedMatches: null };
+    const inputDigest = digestOf({ type: input.type, claims: input.claims, facts: input.facts, policyVersion: input.policyVersion });
+    if (!decision) return { ...base, action: null, ruleId: null, reasonCode: 'decision_error', inputDigest, requiresApproval: false };
+    return withPlan({ ...base, action: decision.action, ruleId: decision.ruleId, reasonCode: decision.reasonCode, inputDigest, requiresApproval: decision.kind === 'execute' && decision.approval !== undefined }, decision, input.type, input.policyVersion);
+  }
+
+  /** The steps and approval a decision planned; its compensations are recognised as such later. */
+  function withPlan(step: DecisionStep, decision: Decision, type: string, policyVersion: string): DecisionStep {
+    if (decision.kind === 'clarify') clarify = { reasonCode: decision.reasonCode, missingFields: decision.missingFields };
+    if (decision.kind !== 'execute') return step;
+    for (const s of [...decision.steps, ...(decision.followUp?.steps ?? [])]) if (s.compensation) compensationIds.add(s.compensation.id);
+    step.plannedSteps = decision.steps.map((s) => ({ id: s.id, tool: s.tool }));
+    if (decision.approval) {
+      const action = commitmentOf(problemId, type, decision, policyVersion);
+      step.approval = { requiredApprovals: decision.approval.requiredApprovals, group: decision.approval.group ?? null, actionDigest: digestOf(action) };
+    }
+    return step;
+  }
+
   function decisionStep(at: string, eventId: number, requiresApproval: boolean): DecisionStep {
-    const base = { kind: 'decision' as const, at, eventId, verifiedFacts: Object.keys(facts).sort(), requiresApproval, recomputedMatches: null };
+    const base = { kind: 'decision' as const, at, eventId, verifiedFacts: Object.keys(facts).sort(), requiresApproval, recomputedMatches: null, buildId: null };
     const problemType = extraction ? catalog.get(extraction.type) : undefined;
     const claims = problemType?.claims.safeParse(extraction?.claims);
     if (!problemType || !claims?.success || !policy) {
@@ -271,21 +310,13 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
       inputDigest: digestOf({ type: problemType.name, claims: claims.data, facts, policyVersion: policy.version }),
       source: 'recomputed',
     };
-    if (decision.kind === 'clarify') clarify = { reasonCode: decision.reasonCode, missingFields: decision.missingFields };
-    if (decision.kind !== 'execute') return step;
-    for (const s of [...decision.steps, ...(decision.followUp?.steps ?? [])]) if (s.compensation) compensationIds.add(s.compensation.id);
-    step.plannedSteps = decision.steps.map((s) => ({ id: s.id, tool: s.tool }));
-    if (decision.approval) {
-      const action = commitmentOf(problemId, problemType.name, decision, policy.version);
-      step.approval = { requiredApprovals: decision.approval.requiredApprovals, group: decision.approval.group ?? null, actionDigest: digestOf(action) };
-    }
-    return step;
+    return withPlan(step, decision, problemType.name, policy.version);
   }
 
   /** The workflow's own result is the record: the last decision is checked against it, the final status gets its reason. */
   function applyRecordedResult(recorded: Partial<ProblemState>): void {
     const decision = isRecord(recorded.decision) ? (recorded.decision as DecisionRecord) : null;
-    if (decision && lastDecision) {
+    if (decision && lastDecision && lastDecision.source !== 'event') {
       const comparable = lastDecision.source === 'recomputed';
       Object.assign(lastDecision, {
         action: decision.action,

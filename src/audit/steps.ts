@@ -73,10 +73,14 @@ export interface DecisionStep extends StepBase {
   approval?: { requiredApprovals: number; group: string | null; actionDigest: string };
   plannedSteps?: { id: string; tool: string }[];
   /**
-   * `recorded`: taken from the workflow's own result; `recomputed`: the current rule re-run on
-   * the recorded inputs (running problems); `unavailable`: the type is no longer registered.
+   * `event`: the decision event itself (the worker's `decide` local activity), as made, with its
+   * build id; for problems decided before decisions were recorded, `recorded`: taken from the
+   * workflow's own result; `recomputed`: the current rule re-run on the recorded inputs (running
+   * problems); `unavailable`: the type is no longer registered.
    */
-  source: 'recorded' | 'recomputed' | 'unavailable';
+  source: 'event' | 'recorded' | 'recomputed' | 'unavailable';
+  /** The worker build whose rules decided (decision events only). */
+  buildId: string | null;
   /** Whether the current rule, re-run on the recorded inputs, gives the recorded decision (null when not comparable). */
   recomputedMatches: boolean | null;
 }

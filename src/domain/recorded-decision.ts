@@ -1,6 +1,7 @@
 import { checkAccountScope, accountsTouched } from './scope';
 import type { Catalog } from './registry';
-import type { Decision, Facts } from './types';
+import type { ActionStep, Decision, Facts } from './types';
+import { runOptionsOf } from './verification-plan';
 
 /**
  * Everything a decision reads, recorded with it in history, so the decision can be audited as
@@ -63,19 +64,35 @@ function scopeDecision(input: DecisionInput): Decision | null {
   };
 }
 
+/** The decision with each step's scheduling options attached, so workflow code needs no catalog. */
+function withRunOptions(catalog: Catalog, decision: Decision): Decision {
+  if (decision.kind !== 'execute') return decision;
+  const attach = (step: ActionStep): ActionStep => ({
+    ...step,
+    run: runOptionsOf(catalog, step.tool),
+    ...(step.compensation ? { compensation: { ...step.compensation, run: runOptionsOf(catalog, step.compensation.tool) } } : {}),
+  });
+  return {
+    ...decision,
+    steps: decision.steps.map(attach),
+    ...(decision.followUp ? { followUp: { ...decision.followUp, steps: decision.followUp.steps.map(attach) } } : {}),
+  };
+}
+
 /**
  * Decides once: scope, then the type's pure `decide()` over claims, verified facts and the type's
  * policy section (a section recorded before it gained fields reads with today's defaults).
- * Never throws: a rule that throws is recorded as `decision: null`.
+ * Never throws: a rule that throws (or plans a tool no type registered) is recorded as
+ * `decision: null` with the error's message for the worker's log, never for the API.
  */
-export function runDecision(catalog: Catalog, input: DecisionInput, buildId: string): RecordedDecision {
+export function runDecision(catalog: Catalog, input: DecisionInput, buildId: string): RecordedDecision & { error?: string } {
   const problemType = catalog.get(input.type);
-  if (!problemType) return { input, decision: null, buildId };
+  if (!problemType) return { input, decision: null, buildId, error: `unknown problem type ${input.type}` };
   try {
     const section = problemType.policy.safeParse(input.policy);
     const decision = scopeDecision(input) ?? problemType.decide({ claims: input.claims, facts: input.facts }, section.success ? section.data : input.policy);
-    return { input, decision, buildId };
-  } catch {
-    return { input, decision: null, buildId };
+    return { input, decision: withRunOptions(catalog, decision), buildId };
+  } catch (err) {
+    return { input, decision: null, buildId, error: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -6,6 +6,17 @@ export interface ToolCall {
   input: Record<string, unknown>;
   /** One line shown in Temporal Web UI next to the activity. No personal data. */
   summary: string;
+  /**
+   * The tool's timeout and retry settings, attached by the worker when it plans or decides, so
+   * workflow code runs a step without holding the catalog. Not part of what an approval covers.
+   */
+  run?: ToolRunOptions;
+}
+
+/** How a tool's activity is scheduled: its timeout and retry policy. */
+export interface ToolRunOptions {
+  timeoutMs: number;
+  retry: ToolRetry;
 }
 
 /** One step of an action. A step with a compensation is undone if a later step fails (saga). */
@@ -141,8 +152,12 @@ export interface ProblemType<C extends z.ZodObject = z.ZodObject, P = unknown> {
   /** Schema of this type's section of the policy file. */
   policy: z.ZodType<P>;
   defaultPolicy: P;
-  /** Named read-only lookups whose results become the verified facts. */
-  verify(claims: z.infer<C>): Record<string, ToolCall>;
+  /**
+   * Named read-only lookups whose results become the verified facts. Called in stages with the
+   * facts verified so far: it returns the lookups it can plan now; those already in `facts`
+   * are not run again, and verification ends when it plans nothing new.
+   */
+  verify(claims: z.infer<C>, facts: Facts): Record<string, ToolCall>;
   /** Pure decision over claims, verified facts and policy. */
   decide(input: { claims: z.infer<C>; facts: Facts }, policy: P): Decision;
   tools: ToolDefinition[];

@@ -54,6 +54,7 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
   const policyFile = config.policyFile ? (JSON.parse(fs.readFileSync(config.policyFile, 'utf8')) as PolicyFile) : undefined;
   return {
     catalog,
+    buildId: config.buildId,
     llm: createLlmProvider(config, catalog),
     systems: createSystemsClient({ baseUrl: config.systems.url }),
     policy: resolvePolicy(catalog, policyFile),

@@ -52,9 +52,12 @@ function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
     policyVersion: state.decision!.policyVersion,
     inputDigest: state.decision!.inputDigest,
     requiresApproval: state.decision!.requiresApproval,
-    source: 'recorded',
-    recomputedMatches: true,
+    // The decision event itself, by the build that made it (the harness's APP_VERSION default).
+    source: 'event',
+    buildId: state.decision!.buildId,
+    recomputedMatches: null,
   });
+  expect(state.decision!.buildId).toBe('dev');
 }
 
 describe('GET /v1/problems/:id/audit', () => {
@@ -106,7 +109,8 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(statuses(running.steps).at(-1)).toBe('awaiting_approval');
     expect(ofKind(running.steps, 'tool')).toHaveLength(0);
     expect(ofKind(running.steps, 'decision')[0]).toMatchObject({
-      source: 'recomputed',
+      source: 'event',
+      buildId: 'dev',
       ruleId: 'BD-11',
       reasonCode: 'credit_needs_approval',
       requiresApproval: true,

@@ -206,6 +206,7 @@ describe('payload encryption on a real dev server', () => {
         repairAttempts: 1,
         tokenBudget: 20_000,
         commandKeys: config.commandSigning.verifyKeys,
+        buildId: config.buildId,
       },
     });
     const running: Promise<void> = worker.run();

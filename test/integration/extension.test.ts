@@ -1,16 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { catalog as registeredCatalog } from '../../src/domain/registry';
-import { bundleWithFixtureRegistry } from '../fixtures/extra-problem-type/bundle';
 import { catalog as extendedCatalog } from '../fixtures/extra-problem-type/registry';
 import { keys, ledger, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
 let h: Harness;
+// The shipped workflow bundle: the catalog reaches only the worker's activities (rules run there).
 beforeAll(async () => {
-  const code = await bundleWithFixtureRegistry();
-  const bundlePath = path.join(process.env.TEST_TMP_DIR ?? '/tmp', 'workflow-bundle-extended.js');
-  fs.writeFileSync(bundlePath, code);
-  h = await startHarness({ catalog: extendedCatalog, workflowBundlePath: bundlePath });
+  h = await startHarness({ catalog: extendedCatalog });
 });
 afterAll(async () => h?.stop());
 
@@ -42,7 +37,16 @@ describe('a problem type added from a fixture runs end to end, with no edit to w
     expect(done).toMatchObject({ status: 'rejected', type: 'outage_subscription', decision: { reasonCode: 'no_known_outage', ruleId: 'OS-02' } });
   });
 
-  test('the shipped types still work on the extended bundle', async () => {
+  test('a rule that throws ends its problem failed with decision_error, recorded with its input', async () => {
+    const { id } = (await submit(h.app, keys.alice, { text: 'Subscribe ACC-1002 to fiber updates at 999999' })).json() as { id: string };
+    const done = await waitForStatus(h.app, keys.alice, id, ['completed', 'rejected', 'failed']);
+    expect(done).toMatchObject({ status: 'failed', type: 'outage_subscription', outcome: { reasonCode: 'decision_error' }, decision: null });
+    expect(JSON.stringify(done)).not.toContain('fixture rule bug');
+    const audit = (await h.app.inject({ method: 'GET', url: `/v1/problems/${id}/audit`, headers: { authorization: `Bearer ${keys.bob}` } })).json() as { steps: { kind: string }[] };
+    expect(audit.steps.find((s) => s.kind === 'decision')).toMatchObject({ source: 'event', reasonCode: 'decision_error', action: null, buildId: expect.any(String) });
+  });
+
+  test('the shipped types still work with the extended catalog', async () => {
     const { id } = (await submit(h.app, keys.alice, { text: 'Please upgrade account ACC-1001 from FIBER-100 to FIBER-300.' })).json() as { id: string };
     const done = await waitForStatus(h.app, keys.alice, id, ['completed', 'rejected', 'failed']);
     expect(done).toMatchObject({ status: 'completed', type: 'plan_change' });

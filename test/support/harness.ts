@@ -107,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         repairAttempts: options.repairAttempts ?? 1,
         tokenBudget: options.tokenBudget ?? 20_000,
         commandKeys: config.commandSigning.verifyKeys,
+        buildId: config.buildId,
         ...(options.principalTokens ? { principalTokens: options.principalTokens } : {}),
       },
     }));

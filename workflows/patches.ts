@@ -1,0 +1,18 @@
+/**
+ * Changes that reach problems already running, each behind `patched()` so their recorded
+ * histories replay as they ran (see also effect-guard.ts's PATCHES).
+ */
+export const Patches = {
+  /** The API's public keys are loaded, and commands are verified against them. */
+  signedCommands: 'signed-commands',
+  /** An approval update answers once recorded instead of after the action ran. */
+  approvalAnswersOnRecord: 'approval-answers-on-record',
+  /** The pending approval is published in the memo, so the approval queue is one visibility page. */
+  approvalMemo: 'approval-memo',
+  /**
+   * Rules run in the worker's local activities and their results are recorded (plan, decision
+   * with input and build id); the policy loads locally; search attributes of one transition are
+   * written together.
+   */
+  recordedDecisions: 'recorded-decisions',
+} as const;
