@@ -1,7 +1,8 @@
 /**
  * What one problem costs Temporal, path by path: from its history (workflow tasks, activities and
  * local activities by type, search-attribute upserts, timers, events) and from the dev server's
- * own request counters (every gRPC call the worker and the API made for it, by operation), plus
+ * own request counters (every gRPC call the worker and the API made for it, by operation, less
+ * the task-queue long polls), plus
  * the calls one `GET /v1/problems/:id` makes on a problem at rest. Problems run one at a time on
  * an otherwise idle stack (dev server in memory, demo systems, one worker, one API, as in
  * bench/load.ts), so the counter deltas belong to that problem.
@@ -40,7 +41,9 @@ async function frontendRequests(metricsPort: number): Promise<Map<string, number
   for (const line of text.split('\n')) {
     if (!line.startsWith('service_requests{') || !line.includes('service_name="frontend"')) continue;
     const op = /operation="([^"]+)"/.exec(line)?.[1];
-    if (op) counts.set(op, (counts.get(op) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+    // Task-queue long polls return on their own schedule, empty ones too; a poll that delivered a
+    // task shows as the matching Respond* call. DescribeTaskQueue is the API's readiness probe.
+    if (op && !/^Poll(Workflow|Activity|Nexus)TaskQueue$|^DescribeTaskQueue$/.test(op)) counts.set(op, (counts.get(op) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
   return counts;
 }
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
       ]);
     }
     console.log(`\nOne problem's path (dev server in memory, one worker, one API), ${new Date().toISOString()}\n`);
-    console.log('| problem → resting status | workflow tasks | activities | local activities | search-attribute upserts | timers | history events | frontend requests, submit to rest (worker + API) | frontend requests of one GET /v1/problems/:id |');
+    console.log('| problem → resting status | workflow tasks | activities | local activities | search-attribute upserts | timers | history events | frontend calls, submit to rest (worker + API; task polls not counted) | frontend requests of one GET /v1/problems/:id |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   } finally {

@@ -8,7 +8,7 @@
  *
  *   npm run bench:stack -- --count 200 --concurrency 20
  *   npm run bench:stack -- --runs 3                        # repeated, each on a fresh data dir
- *   DEV_TEMPORAL_UI=off npm run bench:stack                 # any variable scripts/dev.ts reads
+ *   WORKER_MAX_CACHED_WORKFLOWS=100 npm run bench:stack      # any variable the stack reads
  *
  * Ports are the NN=44 block unless PORT, SYSTEMS_PORT, TEMPORAL_ADDRESS, TEMPORAL_UI_PORT are set.
  * "Resting" is the workflow's result (connectivity problems end `completed`), awaited through the
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const runs: RunFigures[] = [];
   for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(count, concurrency, env));
 
-  const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|PERF_|WORKER_|LOG_|TEMPORAL_SQLITE|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
+  const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|WORKER_|LOG_|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
   console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}\n`);
   console.log('| run | load avg before / after | completed | problems/s | POST p50 / p99 | submit→resting p50 / p99 |');
   console.log('| --- | --- | --- | --- | --- | --- |');

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   console.log('Starting Temporal dev server…');
-  server = await startDevServer({ ...(process.env.PERF_MEM ? {} : { dbFile: path.join(config.dataDir, 'temporal.db') }), headless: Boolean(process.env.PERF_HEADLESS), extraArgs: process.env.PERF_X ? process.env.PERF_X.split(' ') : [], port: temporalPort, uiPort: config.temporal.uiPort, stdio: 'ignore' });
+  server = await startDevServer({ dbFile: path.join(config.dataDir, 'temporal.db'), port: temporalPort, uiPort: config.temporal.uiPort, stdio: 'ignore' });
   const signing = process.env.COMMAND_SIGNING_KEYS ? {} : { COMMAND_SIGNING_KEYS: devCommandSigningKeys(config.dataDir) };
   const env = { ...process.env, ...signing, TEMPORAL_ADDRESS: server.address };
   const run = (name: string, script: string) => {

@@ -53,7 +53,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     '--namespace', options.namespace ?? 'default',
     '--log-level', options.logLevel ?? 'error',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal'] : []),
+    // WAL with synchronous=NORMAL: a commit is written to the WAL without an fsync (checkpoints
+    // still fsync), so a killed server loses nothing it acknowledged; only an OS crash or power
+    // loss can drop the last commits. With the default FULL every commit waits for an fsync under
+    // SQLite's single writer lock: ~30 per problem, the stack's throughput ceiling on a slow disk
+    // (docs/BENCHMARKS.md, *Performance*).
+    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=NORMAL'] : []),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']),
     ...searchAttributeFlags.flatMap((flag) => ['--search-attribute', flag]),
     ...(options.extraArgs ?? []),
