@@ -59,5 +59,7 @@ export type CurrentPolicy = Schemas['CurrentPolicy'];
 export type SimulationRequest = Schemas['SimulationRequestInput'];
 /** One side of a replayed decision. */
 export type DecisionSummary = Schemas['DecisionSummary'];
+/** Counts of a simulation, per type or overall. */
+export type SimulationTally = Schemas['SimulationTally'];
 /** `POST /v1/policy/simulations`: past decisions replayed over a candidate policy. */
 export type Simulation = Schemas['Simulation'];
