@@ -125,6 +125,9 @@ async function main(): Promise<void> {
     RATE_LIMIT_PER_MINUTE: '1000000',
     SUBMISSIONS_PER_MINUTE: '1000000',
     BASELINE_TASK_QUEUE: baselineQueue,
+    // A worker deployment per run (a shared server may hold others); its version made current by the worker.
+    WORKER_DEPLOYMENT_NAME: taskQueue,
+    WORKER_SET_CURRENT: 'true',
   };
   const processes: ManagedProcess[] = [];
   const spawn = (name: string, script: string) => {

@@ -24,7 +24,6 @@ import {
   type ApprovalInput,
   type ProblemInput,
 } from '../../workflows/definitions';
-import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../workflows/state';
 import { digestOf } from '../domain/digest';
 import type { CommandSigner } from '../security/command-keys';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
@@ -32,7 +31,7 @@ import { cursorSealer, type CursorSealer } from './cursor';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
-import { pendingApprovalMemo, type SubmitProblemBody } from './schemas';
+import { PROBLEM_STATUSES, pendingApprovalMemo, type ProblemState, type ProblemStatus, type SubmitProblemBody } from './schemas';
 
 /** Where the service reaches Temporal. */
 export interface ProblemServiceOptions {
