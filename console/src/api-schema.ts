@@ -460,10 +460,8 @@ export interface components {
             principal: string;
             roles: string[];
         };
+        /** @description The result of the executed actions: reasonCode when refused or failed, steps (id, tool, status, result, error) and results by step id */
         Outcome: {
-            reasonCode?: string;
-            steps?: components["schemas"]["StepRecord"][];
-        } & {
             [key: string]: unknown;
         };
         PendingApproval: {
@@ -560,14 +558,6 @@ export interface components {
          * @enum {string}
          */
         ProblemTypeName: "billing_dispute" | "connectivity_issue" | "plan_change" | "access_request";
-        StepRecord: {
-            error?: string;
-            id: string;
-            result?: unknown;
-            /** @enum {string} */
-            status: "done" | "failed" | "compensated" | "compensation_failed" | "skipped";
-            tool: string;
-        };
         SubmitProblemInput: {
             /**
              * @default api
