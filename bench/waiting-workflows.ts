@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     WORKER_MAX_CACHED_WORKFLOWS: String(cache),
     WORKER_METRICS_PORT: '0',
     WORKER_APP_METRICS_PORT: '0',
+    WORKER_SET_CURRENT: 'true',
     LOG_LEVEL: 'warn',
   };
   const processes: ManagedProcess[] = [];

@@ -7,7 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config';
+import { waitForCurrentVersion } from '../src/temporal/deployment';
+import { deploymentOf } from '../src/temporal/worker';
 import { startDevServer, type DevServer } from './lib/dev-server';
 import { portHolder, portInUse, startNodeScript, waitFor, type ManagedProcess } from './lib/processes';
 
@@ -54,7 +57,10 @@ async function main(): Promise<void> {
   console.log('Starting Temporal dev server…');
   server = await startDevServer({ dbFile: path.join(config.dataDir, 'temporal.db'), port: temporalPort, uiPort: config.temporal.uiPort, stdio: 'ignore' });
   const signing = process.env.COMMAND_SIGNING_KEYS ? {} : { COMMAND_SIGNING_KEYS: devCommandSigningKeys(config.dataDir) };
-  const env = { ...process.env, ...signing, TEMPORAL_ADDRESS: server.address };
+  // The worker makes its build current, then moves problems pinned to an earlier build of this
+  // demo onto it when their histories replay on this code (docs/OPERATIONS.md, *Deploying*).
+  const versioning = { WORKER_SET_CURRENT: 'true', WORKER_UPGRADE_PINNED: process.env.WORKER_UPGRADE_PINNED ?? 'true' };
+  const env = { ...process.env, ...signing, ...versioning, TEMPORAL_ADDRESS: server.address };
   const run = (name: string, script: string) => {
     const child = startNodeScript(name, path.join(ROOT, script), [], { env, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     void child.exited.then((code) => {
@@ -70,8 +76,15 @@ async function main(): Promise<void> {
   run('api', 'src/api/server.ts');
 
   const base = `http://${config.http.host}:${config.http.port}`;
+  const deployment = deploymentOf(config);
   try {
     await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).ok, 120_000, 500);
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await waitForCurrentVersion(new Client({ connection }), { deploymentName: deployment.name, buildId: deployment.buildId }, 120_000);
+    } finally {
+      await connection.close();
+    }
   } catch (err) {
     console.error((err as Error).message);
     return stopAll(1);
@@ -84,6 +97,7 @@ Ready.
   Web console  ${base}/console/  (sign in with a key below)
   OpenAPI docs ${base}/docs  (spec: ${base}/openapi.json)
   Temporal UI  http://127.0.0.1:${config.temporal.uiPort}
+  Workers      deployment ${deployment.name}, build ${deployment.buildId} (current)
   Data         ${config.dataDir} (delete it to reset the demo)
 ${config.usingDevKeys ? `  Dev API keys ${config.apiKeys.map((k) => `${k.principal} [${k.roles.join(',')}]: ${k.key}`).join('\n               ')}\n` : ''}
 Try it:

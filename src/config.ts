@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { signingKeyFromSeed, verifyKeyOf, type CommandSigningKey } from './security/command-keys';
 import type { CommandVerifyKey } from './domain/signed-command';
 import { usePrettyLogs } from './logger';
+import { sourceBuildId } from './temporal/build-id';
 
 /** One API key and the principal it authenticates. */
 export const apiKeyEntrySchema = z.object({
@@ -113,8 +114,6 @@ const DEV_COMMAND_SIGNING_SEED = Buffer.alloc(32, 7);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** The build the worker runs (its Worker Deployment build id), recorded with every decision. */
-  APP_VERSION: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash or underscore (1-64)').default('dev'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   HOST: z.string().default('127.0.0.1'),
@@ -158,6 +157,10 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  APP_VERSION: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'APP_VERSION is 1..63 characters of A-Z a-z 0-9 . _ - (e.g. a git sha or a release tag)').optional(),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'WORKER_DEPLOYMENT_NAME is 1..63 characters of A-Z a-z 0-9 _ -').default('problem-workflows'),
+  WORKER_SET_CURRENT: bool.default(false),
+  WORKER_UPGRADE_PINNED: bool.default(false),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   SUBMISSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   LLM_TOKENS_PER_DAY: z.coerce.number().int().min(0).default(200_000),
@@ -324,8 +327,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
-    /** Build id of this deployment (`APP_VERSION`): recorded with each decision the worker makes. */
-    buildId: e.APP_VERSION,
+    /**
+     * The build id of this code: APP_VERSION (a release tag or git sha), else a content hash of
+     * the workflow code, the rules and the activities (`src-…`, see src/temporal/build-id.ts),
+     * so restarting unchanged code keeps its version. Workers poll as deployment version
+     * WORKER_DEPLOYMENT_NAME + this id; recorded decisions carry it.
+     */
+    buildId: e.APP_VERSION ?? sourceBuildId(path.resolve(__dirname, '..')),
     logLevel: e.LOG_LEVEL,
     /** Readable log lines (a development terminal), with request logs at debug; JSON otherwise. */
     logPretty: usePrettyLogs(e.LOG_FORMAT, e.NODE_ENV),
@@ -417,6 +425,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       /** Prebuilt workflow bundle (`npm run bundle:workflows`); bundled at start-up when absent. */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      /** Worker Versioning (docs/OPERATIONS.md, *Deploying*): every worker polls as this deployment's version `buildId`. */
+      deployment: {
+        name: e.WORKER_DEPLOYMENT_NAME,
+        /** Make this version current once its workers poll (new problems start on it). */
+        setCurrent: e.WORKER_SET_CURRENT,
+        /** Move problems pinned to other versions onto this one when their histories replay on this code. */
+        upgradePinned: e.WORKER_UPGRADE_PINNED,
+      },
     },
   };
 }

@@ -70,6 +70,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The policy in force, every type's section resolved (defaults filled in) */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policy/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What-if: replay past decisions over a candidate policy
+         * @description Validates `policy` exactly as POLICY_FILE is (400 `invalid_policy` with the failing paths), then replays the problems of the window that reached a decision: each one's last recorded decision input (claims, verified facts, scope) through today's decision code with the candidate's section. Read-only: no tool or model call, nothing waiting changes. `items` holds every changed decision plus every problem of `types`; problems that cannot be replayed are counted in `skipped` (`totals.skippedByReason`). Large sets run as a Temporal workflow (`mode: workflow`).
+         */
+        post: operations["simulatePolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/problems": {
         parameters: {
             query?: never;
@@ -435,6 +472,24 @@ export interface components {
              */
             since?: string;
         };
+        CurrentPolicy: {
+            /** @description The policy file's JSON with defaults filled in: edit it and send it back as a candidate */
+            policy: {
+                approvalTiming: {
+                    escalateAfterMs: number;
+                    escalationGroup: string;
+                    expireAfterMs: number;
+                    remindAfterMs: number;
+                };
+                clarificationRounds: number;
+                clarificationTimeoutMs: number;
+                types: {
+                    [key: string]: unknown;
+                };
+                version: string;
+            };
+            version: string;
+        };
         Decision: {
             action: string;
             /** @description The worker build whose rules decided (absent for problems decided before decisions were recorded) */
@@ -447,6 +502,15 @@ export interface components {
             ruleId: string;
             /** @description Names of the verified facts (tool lookups) the rule used */
             verifiedFacts: string[];
+        };
+        DecisionSummary: {
+            action: string;
+            /** @description Money the action moves (sum of its steps' amounts) */
+            amount?: number;
+            reasonCode: string;
+            requiredApprovals: number;
+            requiresApproval: boolean;
+            ruleId: string;
         };
         Error: {
             error: {
@@ -558,6 +622,78 @@ export interface components {
          * @enum {string}
          */
         ProblemTypeName: "billing_dispute" | "connectivity_issue" | "plan_change" | "access_request";
+        Simulation: {
+            /** @description Worker builds that recorded those decisions, with how many each */
+            baselineBuilds: {
+                [key: string]: number;
+            };
+            /** @description Policy versions the replayed decisions were made under, with how many each */
+            baselineVersions: {
+                [key: string]: number;
+            };
+            changed: number;
+            evaluated: number;
+            items: {
+                after: components["schemas"]["DecisionSummary"];
+                baselineVersion: string;
+                before: components["schemas"]["DecisionSummary"];
+                buildId: string;
+                changed: boolean;
+                problemId: string;
+                status: string;
+                type: string;
+            }[];
+            /** @description Problems the window and types matched; more than `limit` means only the most recent were replayed */
+            matched: number;
+            /** @enum {string} */
+            mode: "inline" | "workflow";
+            policyVersion: string;
+            /** @description Workflow id of a simulation run as a Temporal workflow */
+            simulationId: string | null;
+            skipped: number;
+            totals: {
+                approvalsAfter: number;
+                approvalsBefore: number;
+                approvalsDelta: number;
+                autoCreditedAfter: number;
+                autoCreditedBefore: number;
+                autoCreditedDelta: number;
+                byType: {
+                    [key: string]: components["schemas"]["SimulationTally"];
+                };
+                requiredApprovalsDelta: number;
+                skippedByReason: {
+                    [key: string]: number;
+                };
+            };
+        };
+        SimulationRequestInput: {
+            /**
+             * @description Most problems replayed, most recent first
+             * @default 1000
+             */
+            limit?: number;
+            /** @description A candidate policy file, validated exactly as POLICY_FILE is */
+            policy: unknown;
+            /** @description Problems started at or after this instant or date (default: 30 days ago) */
+            since?: string;
+            /** @description Only these problem types; each of their problems is reported in items */
+            types?: string[];
+            /** @description Problems started before this instant or date (default: now) */
+            until?: string;
+        };
+        SimulationTally: {
+            approvalsAfter: number;
+            approvalsBefore: number;
+            approvalsDelta: number;
+            autoCreditedAfter: number;
+            autoCreditedBefore: number;
+            autoCreditedDelta: number;
+            changed: number;
+            evaluated: number;
+            requiredApprovalsDelta: number;
+            skipped: number;
+        };
         SubmitProblemInput: {
             /**
              * @default api
@@ -779,6 +915,158 @@ export interface operations {
             };
             /** @description Internal error (internal_error); no internals are shown */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentPolicy"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (internal_error); no internals are shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    simulatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (internal_error); no internals are shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -52,3 +52,14 @@ export interface ConsoleConfig {
   temporalUiUrl: string;
   namespace: string;
 }
+
+/** `GET /v1/policy`: the policy in force, every type's section resolved. */
+export type CurrentPolicy = Schemas['CurrentPolicy'];
+/** Body of `POST /v1/policy/simulations`. */
+export type SimulationRequest = Schemas['SimulationRequestInput'];
+/** One side of a replayed decision. */
+export type DecisionSummary = Schemas['DecisionSummary'];
+/** Counts of a simulation, per type or overall. */
+export type SimulationTally = Schemas['SimulationTally'];
+/** `POST /v1/policy/simulations`: past decisions replayed over a candidate policy. */
+export type Simulation = Schemas['Simulation'];

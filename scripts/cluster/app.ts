@@ -71,6 +71,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     SUBMISSIONS_PER_MINUTE: '1000000',
     // The drills read the ledger through the demo systems' admin routes, which need this token.
     SYSTEMS_ADMIN_TOKEN: systemsAdminToken(),
+    // Each worker makes its (one) version current once it polls: new problems start on it.
+    WORKER_SET_CURRENT: 'true',
     ...options.env,
   };
   const spawn = (name: string, script: string, extra: Record<string, string> = {}) => {
@@ -97,7 +99,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
     for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
-    await waitForPollers(options.temporalAddress, taskQueue, workers.length);
+    await waitForPollers(options.temporalAddress, taskQueue, workers.length, undefined, env);
     const dead = [systems, ...workers, ...apis].filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
     if (dead.length) throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up; see ${dir}/<name>.log`);
   } catch (err) {

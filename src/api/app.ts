@@ -19,10 +19,12 @@ import { openApiOptions } from './openapi';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
+import type { PolicyService } from './policy-service';
 import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
+import { policyRoutes } from './routes/policy';
 import { problemRoutes, type ProblemRoutesOptions } from './routes/problems';
 
 /** Largest request body accepted (the contract's 16 KiB). */
@@ -34,6 +36,8 @@ export interface BuildAppOptions {
   service: ProblemService;
   /** Audit trails from workflow histories; `GET /v1/problems/:id/audit` is served when given. */
   audit?: AuditService;
+  /** The policy in force and its what-if; `/v1/policy` is served when given. */
+  policy?: PolicyService;
   /** Closes the Temporal connection when the app closes. */
   close?: () => Promise<void>;
   logger?: Logger | false;
@@ -95,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(approvalRoutes);
   if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });
+  if (options.policy) await app.register(policyRoutes, { policy: options.policy });
   await app.register(consolePlugin, { ...options.console, prefix: '/console' });
   return app;
 }

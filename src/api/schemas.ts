@@ -333,3 +333,80 @@ export const auditResponse = component('Audit', z.object({
   steps: z.array(auditStep),
   nextCursor: z.string().nullable(),
 }));
+
+/** `GET /v1/policy`: the policy in force, every type's section resolved. */
+export const policyResponse = component('CurrentPolicy', z.object({
+  version: z.string(),
+  policy: z.object({
+    version: z.string(),
+    approvalTiming: z.object({ remindAfterMs: z.number(), escalateAfterMs: z.number(), expireAfterMs: z.number(), escalationGroup: z.string() }),
+    clarificationRounds: z.number(),
+    clarificationTimeoutMs: z.number(),
+    types: z.record(z.string(), z.unknown()),
+  }).describe('The policy file\'s JSON with defaults filled in: edit it and send it back as a candidate'),
+}));
+
+/** Most past problems one simulation replays. */
+export const SIMULATION_LIMIT_MAX = 10_000;
+
+/** Body of `POST /v1/policy/simulations`. */
+export const simulationBody = component('SimulationRequest', z.strictObject({
+  policy: z.unknown().describe('A candidate policy file, validated exactly as POLICY_FILE is'),
+  since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('Problems started at or after this instant or date (default: 30 days ago)'),
+  until: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('Problems started before this instant or date (default: now)'),
+  types: z.array(z.string().min(1).max(64)).min(1).max(20).optional().describe('Only these problem types; each of their problems is reported in items'),
+  limit: z.number().int().min(1).max(SIMULATION_LIMIT_MAX).default(1000).describe('Most problems replayed, most recent first'),
+}));
+/** A simulation request. */
+export type SimulationBody = z.infer<typeof simulationBody>;
+
+const decisionSummary = component('DecisionSummary', z.object({
+  action: z.string(),
+  reasonCode: z.string(),
+  ruleId: z.string(),
+  requiresApproval: z.boolean(),
+  requiredApprovals: z.number().int(),
+  amount: z.number().optional().describe('Money the action moves (sum of its steps\' amounts)'),
+}));
+
+const simulationTally = component('SimulationTally', z.object({
+  evaluated: z.number().int(),
+  changed: z.number().int(),
+  skipped: z.number().int(),
+  approvalsBefore: z.number().int(),
+  approvalsAfter: z.number().int(),
+  approvalsDelta: z.number().int(),
+  requiredApprovalsDelta: z.number().int(),
+  autoCreditedBefore: z.number(),
+  autoCreditedAfter: z.number(),
+  autoCreditedDelta: z.number(),
+}));
+
+/** Answer of `POST /v1/policy/simulations`. */
+export const simulationResponse = component('Simulation', z.object({
+  policyVersion: z.string(),
+  baselineVersions: z.record(z.string(), z.number().int()).describe('Policy versions the replayed decisions were made under, with how many each'),
+  baselineBuilds: z.record(z.string(), z.number().int()).describe('Worker builds that recorded those decisions, with how many each'),
+  evaluated: z.number().int(),
+  changed: z.number().int(),
+  skipped: z.number().int(),
+  matched: z.number().int().describe('Problems the window and types matched; more than `limit` means only the most recent were replayed'),
+  mode: z.enum(['inline', 'workflow']),
+  simulationId: z.string().nullable().describe('Workflow id of a simulation run as a Temporal workflow'),
+  items: z.array(z.object({
+    problemId: z.string(),
+    type: z.string(),
+    status: z.string(),
+    baselineVersion: z.string(),
+    buildId: z.string(),
+    changed: z.boolean(),
+    before: decisionSummary,
+    after: decisionSummary,
+  })),
+  totals: simulationTally.omit({ evaluated: true, changed: true, skipped: true }).extend({
+    byType: z.record(z.string(), simulationTally),
+    skippedByReason: z.record(z.string(), z.number().int()),
+  }),
+}));
+/** A simulation's answer. */
+export type SimulationResponse = z.infer<typeof simulationResponse>;

@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { startMetricsServer } from '../observability/metrics-server';
 import { setUpTracing } from '../observability/tracing';
 import { installWorkerRuntime } from '../observability/worker-runtime';
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../logger';
 import { activityDepsFromConfig } from './activity-deps';
+import { dataConverterFor } from './codec/data-converter';
 import { connectionOptions } from './connection';
-import { createExtractionWorker, createWorker } from './worker';
+import { describeDeployment, setCurrentVersion, upgradePinned } from './deployment';
+import { createExtractionWorker, createWorker, deploymentOf, WORKFLOWS_PATH } from './worker';
 
 /**
  * Which workers this process runs:
@@ -22,6 +25,39 @@ function workerRoles(argv: string[], extractionQueue: string | undefined): { orc
   if (values['extraction-only'] && values['orchestration-only']) throw new Error('--extraction-only and --orchestration-only exclude each other');
   if (values['extraction-only'] && !extractionQueue) throw new Error('--extraction-only needs EXTRACTION_TASK_QUEUE');
   return { orchestration: !values['extraction-only'], extraction: !values['orchestration-only'] && Boolean(extractionQueue) };
+}
+
+/**
+ * Once this process's workers poll: WORKER_SET_CURRENT makes their version current (new problems
+ * start on it), then WORKER_UPGRADE_PINNED moves problems pinned to other versions onto it when
+ * their histories replay on this code (the rule of `npm start`, see docs/OPERATIONS.md). A
+ * failure is logged, never fatal: the workers keep serving their own version's problems.
+ */
+async function takeOverDeployment(config: Config, log: Logger): Promise<void> {
+  const { setCurrent, upgradePinned: upgrade } = config.worker.deployment;
+  if (!setCurrent && !upgrade) return;
+  const connection = await Connection.connect(connectionOptions(config.temporal));
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config.encryption) });
+  const { name, buildId } = deploymentOf(config);
+  const version = { deploymentName: name, buildId };
+  try {
+    if (setCurrent) {
+      await setCurrentVersion(client, version, { identity: `worker-${process.pid}` });
+      log.info({ deployment: name, buildId, versions: (await describeDeployment(client, name)).versions }, 'worker version is current');
+    }
+    if (upgrade) {
+      const replay = { ...(config.worker.workflowBundlePath ? { workflowBundle: { codePath: config.worker.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }), dataConverter: dataConverterFor(config.encryption) };
+      const report = await upgradePinned(client, version, replay, { identity: `worker-${process.pid}` });
+      if (report.upgraded.length > 0) log.info({ buildId, upgraded: report.upgraded.length, from: [...new Set(report.upgraded.map((u) => u.from))] }, 'pinned problems replayed on this build and moved to it');
+      for (const s of report.stranded) {
+        log.warn({ workflowId: s.workflowId, buildId: s.from, error: s.error }, `problem ${s.workflowId} is pinned to build ${s.from} and does not replay on this code: run workers of that build (APP_VERSION=${s.from}) until it drains`);
+      }
+    }
+  } catch (err) {
+    log.error({ err, deployment: name, buildId }, 'could not take over the worker deployment');
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Runs the workers of one process against TEMPORAL_ADDRESS; SIGINT/SIGTERM drain them. */
@@ -49,11 +85,14 @@ async function main(): Promise<void> {
     sdkMetrics: workerRuntimePort ? `http://${workerHost}:${workerRuntimePort}/metrics` : 'off',
     appMetrics: metricsServer?.url ?? 'off',
     tracing: config.tracing.exporter,
+    deployment: `${config.worker.deployment.name}:${config.buildId}`,
   }, 'worker polling');
   try {
     // One worker failing stops the other, so the process exits and its supervisor restarts it whole.
     const stopAll = () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown());
-    await Promise.all(workers.map((w) => w.run().catch((err: unknown) => (stopAll(), Promise.reject(err)))));
+    const running = Promise.all(workers.map((w) => w.run().catch((err: unknown) => (stopAll(), Promise.reject(err)))));
+    void takeOverDeployment(config, log);
+    await running;
   } finally {
     await deps.llm.close?.();
     await tracing?.shutdown();

@@ -1,5 +1,6 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
+import { createActivities, createSimulationActivities, type ActivityDeps } from '../../activities';
 import { extractProblem, type ExtractDeps } from '../../activities/extract-problem';
 import type { Config } from '../config';
 import { assertCatalogServed } from '../domain/registry';
@@ -8,6 +9,10 @@ import type { Tracing } from '../observability/tracing';
 import { workerInstrumentation } from '../observability/worker-instrumentation';
 import { dataConverterFor } from './codec/data-converter';
 import { connectionOptions } from './connection';
+import { workerDeploymentOptions } from './deployment';
+
+/** The deployment version this configuration's workers poll as (WORKER_DEPLOYMENT_NAME + the build id). */
+export const deploymentOf = (config: Config) => ({ name: config.worker.deployment.name, buildId: config.buildId });
 
 /** Where the workflow code lives; bundled by the worker (or prebuilt for production). */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -38,17 +43,21 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
   const activities = createActivities(options.deps);
   assertCatalogServed(options.deps.catalog, { activities: Object.keys(activities), policyTypes: options.deps.policy.types });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  // The policy what-if reads past histories through the worker's own connection, decoded with its codec.
+  const histories = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config.encryption) });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(options),
-    activities,
+    activities: { ...activities, ...createSimulationActivities({ client: histories, catalog: options.deps.catalog }) },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
+    // A Worker Deployment version: problems stay on the build that started them (docs/OPERATIONS.md, *Deploying*).
+    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
     // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
     dataConverter: dataConverterFor(config.encryption),
     ...workerInstrumentation(options.tracing, options.log),
@@ -77,6 +86,8 @@ export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 
     maxConcurrentActivityTaskExecutions: modelHosting ? config.llm.local.concurrency : config.worker.maxConcurrentActivityTaskExecutions,
     shutdownGraceTime: '10s',
     ...(options.identity ? { identity: options.identity } : {}),
+    // The same version as the orchestration workers of this build: extractions of a pinned problem run on its build.
+    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
     dataConverter: dataConverterFor(config.encryption),
     ...workerInstrumentation(options.tracing, options.log),
   });

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +42,9 @@ type StepOf<K extends AuditStep['kind']> = AuditStep extends infer S ? (S extend
 const ofKind = <K extends AuditStep['kind']>(steps: AuditStep[], kind: K) => steps.filter((s): s is StepOf<K> => s.kind === kind);
 const statuses = (steps: AuditStep[]) => ofKind(steps, 'status').map((s) => s.status);
 
+/** The build id of the harness's worker (APP_VERSION, else the code's hash), recorded with each decision. */
+const BUILD_ID = loadConfig({ ...process.env, NODE_ENV: 'test' }).buildId;
+
 /** The decision step must say what the problem's own record says. */
 function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
   const decisions = ofKind(steps, 'decision');
@@ -52,12 +56,12 @@ function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
     policyVersion: state.decision!.policyVersion,
     inputDigest: state.decision!.inputDigest,
     requiresApproval: state.decision!.requiresApproval,
-    // The decision event itself, by the build that made it (the harness's APP_VERSION default).
+    // The decision event itself, by the build that made it (the harness worker's build id).
     source: 'event',
-    buildId: state.decision!.buildId,
+    buildId: BUILD_ID,
     recomputedMatches: null,
   });
-  expect(state.decision!.buildId).toBe('dev');
+  expect(state.decision!.buildId).toBe(BUILD_ID);
 }
 
 describe('GET /v1/problems/:id/audit', () => {
@@ -110,7 +114,7 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(ofKind(running.steps, 'tool')).toHaveLength(0);
     expect(ofKind(running.steps, 'decision')[0]).toMatchObject({
       source: 'event',
-      buildId: 'dev',
+      buildId: BUILD_ID,
       ruleId: 'BD-11',
       reasonCode: 'credit_needs_approval',
       requiresApproval: true,

@@ -191,7 +191,7 @@ describe('payload encryption on a real dev server', () => {
     // Roll out: every reader learns key-B first, then the current key becomes key-B.
     const rotated = { keys: [keyA, keyB], currentKeyId: 'key-B' };
     await h.stopWorker();
-    const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...envFor([keyA, keyB], 'key-B') });
+    const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: h.taskQueue, WORKER_DEPLOYMENT_NAME: h.taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...envFor([keyA, keyB], 'key-B') });
     const connection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
     const { worker } = await createWorker({
       config,

@@ -32,7 +32,7 @@ afterAll(async () => {
 
 test('a problem started with an extraction queue is extracted by the extraction worker only, and waits while none polls', async () => {
   const queue = `extraction-${randomUUID()}`;
-  const config = loadConfig({ TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: h.taskQueue, EXTRACTION_TASK_QUEUE: queue, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  const config = loadConfig({ TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: h.taskQueue, WORKER_DEPLOYMENT_NAME: h.taskQueue, EXTRACTION_TASK_QUEUE: queue, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const rules = createRulesProvider(catalog);
   let extractions = 0;
   const llm: LlmProvider = { name: 'rules', model: 'rules-v1', extract: (request) => ((extractions += 1), rules.extract(request)) };

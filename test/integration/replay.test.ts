@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
+import { patchedCopy, V2_PATCH } from '../../scripts/drills/lib/patched-copy';
 import { EventType } from '../../src/audit/history';
-import { problemTypes } from '../../src/domain/registry';
-import { formatReplayFailures, loadHistoryFiles, replayHistoryFiles, type HistoryFile } from '../../src/audit/replay';
+import { catalog, problemTypes } from '../../src/domain/registry';
+import { findRuleDrift, formatReplayFailures, formatRuleDrift, loadHistoryFiles, replayHistoryFiles, type HistoryFile } from '../../src/audit/replay';
 
 const HISTORIES = path.resolve(__dirname, '../histories');
 const bundle = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! } });
@@ -29,6 +31,11 @@ describe('recorded histories replay on the current workflow code', () => {
     if (failures.length > 0) throw new Error(formatReplayFailures(failures));
   });
 
+  test("today's rules decide every recorded decision as recorded (a rule change must be versioned)", () => {
+    const drift = findRuleDrift(catalog, files);
+    if (drift.length > 0) throw new Error(formatRuleDrift(drift));
+  });
+
   test('a workflow change that breaks determinism fails with a message naming the history file', async () => {
     // Simulate a code change by editing a history: the recorded first activity becomes one the code never schedules.
     const original = files.find((f) => f.file.endsWith('billing_dispute-auto-credit.json'))!;
@@ -40,6 +47,25 @@ describe('recorded histories replay on the current workflow code', () => {
     const message = formatReplayFailures(failures);
     expect(message).toContain('test/histories/tampered-auto-credit.json');
     expect(message).toMatch(/DeterminismViolationError|nondetermin/i);
-    expect(message).toContain('patched()');
+    expect(message).toContain("patched('<change-id>')");
+    expect(message).toContain('new build id (APP_VERSION)');
+    expect(message).toContain('npm run histories:record');
   });
+
+  test('an unversioned change of the workflow (the deploy drill\'s v2.patch: a new step) fails with what to do', async () => {
+    // The same patch `npm run drill:deploy` ships as version 2; it must keep applying to today's code.
+    const dir = patchedCopy(fs.mkdtempSync(path.join(process.env.TEST_TMP_DIR ?? '/tmp', 'v2-')), V2_PATCH);
+    const quiet = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
+    const bundlePath = path.join(dir, 'bundle.js');
+    fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows'), logger: quiet })).code);
+    // Histories that reached a decision: each recorded something else where the new step is scheduled.
+    const decided = files.filter((f) => /billing_dispute-(auto-credit|one-approval)\.json$|plan_change-compensated\.json$/.test(f.file));
+    expect(decided).toHaveLength(3);
+    const failures = await replayHistoryFiles({ workflowBundle: { codePath: bundlePath } }, decided);
+    expect(failures.map((f) => f.file)).toEqual(decided.map((f) => f.file));
+    const message = formatReplayFailures(failures);
+    expect(message).toMatch(/nondetermin/i);
+    expect(message).toContain("patched('<change-id>')");
+    expect(message).toContain('npm run histories:record');
+  }, 120_000);
 });

@@ -14,7 +14,8 @@ declare global {
  * `npm start` is left alone) and one workflow bundle shared by every test file.
  */
 export default async function globalSetup(): Promise<void> {
-  const server = await startDevServer({ headless: true });
+  // Each test harness is a worker deployment of its own (see harness.ts): more than the default 100 per namespace.
+  const server = await startDevServer({ headless: true, extraArgs: ['--dynamic-config-value', 'matching.maxDeployments=2000'] });
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'problems-test-'));

@@ -9,6 +9,7 @@ import type { Tracing } from '../../src/observability/tracing';
 import { createEncryptionCodec, dataConverterFor } from '../../src/temporal/codec/data-converter';
 import { createAuditService } from '../../src/audit/audit-service';
 import { buildApp } from '../../src/api/app';
+import { createPolicyService, type PolicyServiceOptions } from '../../src/api/policy-service';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
 import { resolvePolicy, type PolicyFile } from '../../src/domain/policy';
@@ -21,7 +22,8 @@ import { buildSystemsApp } from '../../src/systems/app';
 import { createSystemsClient } from '../../src/systems/client';
 import { openSystemsDb, type SystemsDb } from '../../src/systems/db';
 import { createFaultInjector, type FaultInjector } from '../../src/systems/faults';
-import { createWorker } from '../../src/temporal/worker';
+import { setCurrentVersion } from '../../src/temporal/deployment';
+import { createWorker, deploymentOf } from '../../src/temporal/worker';
 import { createCommandSigner, type CommandSigner } from '../../src/security/command-keys';
 import type { ProblemState, ProblemStatus } from '../../workflows/state';
 
@@ -58,6 +60,8 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** Per-principal daily LLM tokens, shared by the API and the worker as in production. */
   principalTokens?: PrincipalTokenBudget;
+  /** Sizing of the policy what-if (e.g. `inlineMax: 0` runs every simulation as a workflow). */
+  simulation?: Pick<PolicyServiceOptions, 'inlineMax' | 'pageSize' | 'concurrency'>;
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
@@ -79,7 +83,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bundlePath = options.workflowBundlePath ?? process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !bundlePath) throw new Error('integration tests need the jest globalSetup (run them with `npm test`)');
   const taskQueue = `test-${randomUUID()}`;
-  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
+  // A worker deployment per harness, as per task queue: test files never route each other's problems.
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_DEPLOYMENT_NAME: taskQueue, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
   const catalog = options.catalog ?? defaultCatalog;
 
   const db = openSystemsDb(path.join(process.env.TEST_TMP_DIR ?? '/tmp', `systems-${randomUUID()}.db`));
@@ -112,6 +117,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     }));
     running = worker.run();
+    // A versioned worker gets new problems once its version is current (as `npm start` does it).
+    const { name, buildId } = deploymentOf(config);
+    await setCurrentVersion(client, { deploymentName: name, buildId });
   };
   const stopWorker = async () => {
     worker?.shutdown();
@@ -134,7 +142,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
-    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
+    const policy = createPolicyService({ client, catalog, policy: resolvePolicy(catalog, options.policy), taskQueue, ...options.simulation });
+    app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();
   } catch (err) {

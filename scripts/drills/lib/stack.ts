@@ -6,11 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../lib/processes';
-import { WORKFLOWS_PATH } from '../../../src/temporal/worker';
+import { loadConfig } from '../../../src/config';
+import { waitForCurrentVersion } from '../../../src/temporal/deployment';
+import { deploymentOf, WORKFLOWS_PATH } from '../../../src/temporal/worker';
 import { systemsAdminToken } from './admin';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -90,14 +92,21 @@ export function groupRssKiB(pgid: number | undefined): number {
   return total;
 }
 
-/** Waits until `count` distinct workers poll the task queue for workflow tasks. */
-export async function waitForPollers(address: string, taskQueue: string, count: number, timeoutMs = 120_000): Promise<void> {
+/**
+ * Waits until `count` distinct workers poll the task queue for workflow tasks and, given the
+ * workers' environment, until their deployment version is current (they make it so themselves).
+ */
+export async function waitForPollers(address: string, taskQueue: string, count: number, timeoutMs = 120_000, workerEnv?: NodeJS.ProcessEnv): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     await waitFor(`${count} workers polling ${taskQueue}`, async () => {
       const res = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
       return new Set((res.pollers ?? []).map((p) => p.identity)).size >= count;
     }, timeoutMs, 300);
+    if (workerEnv) {
+      const { name, buildId } = deploymentOf(loadConfig(workerEnv));
+      await waitForCurrentVersion(new Client({ connection }), { deploymentName: name, buildId }, timeoutMs);
+    }
   } finally {
     await connection.close();
   }
@@ -154,6 +163,9 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
     SUBMISSIONS_PER_MINUTE: '1000000',
     SYSTEMS_ADMIN_TOKEN: systemsAdminToken(),
     WORKFLOW_BUNDLE_PATH: bundlePath,
+    // Versioned workers: a deployment per task queue on a shared server; each worker makes its version current.
+    ...(options.temporalAddress ? { WORKER_DEPLOYMENT_NAME: taskQueue } : {}),
+    WORKER_SET_CURRENT: 'true',
     ...options.env,
   };
   const stdio = options.verbose ? 'inherit' : (['ignore', 'ignore', 'inherit'] as const);
@@ -217,7 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
       apis.splice(0, apis.length, ...apiPorts.map((p, i) => spawn(`api-${i + 1}`, 'src/api/server.ts', { PORT: String(p) })));
       await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
       for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
-      await waitForPollers(server.address, taskQueue, workers.length);
+      await waitForPollers(server.address, taskQueue, workers.length, undefined, env);
     },
     rss(role) {
       const list = role === 'worker' ? workers : apis;
@@ -238,7 +250,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   try {
     await waitFor('demo systems', async () => (await fetch(`${systemsUrl}/healthz`)).ok, 60_000, 300);
     for (const url of apiUrls) await waitFor(`API ${url} ready`, async () => (await fetch(`${url}/readyz`)).ok, 120_000, 500);
-    await waitForPollers(options.temporalAddress ?? server!.address, taskQueue, workers.length);
+    await waitForPollers(options.temporalAddress ?? server!.address, taskQueue, workers.length, undefined, env);
     const dead = [...workers, ...processes].filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
     if (dead.length) throw new Error(`${dead.map((p) => p.name).join(', ')} exited during start-up`);
   } catch (err) {
