@@ -16,6 +16,27 @@ const forbiddenInWorkflows = [
   '@temporalio/activity',
 ];
 
+/**
+ * Imports forbidden in replayed code: Node built-ins, I/O libraries and I/O modules; the API's
+ * contract (src/api/schemas) only for its types. `extraPaths` adds per-folder restrictions.
+ */
+const restrictedImports = (extraPaths) => [
+  'error',
+  {
+    paths: [
+      ...forbiddenInWorkflows.map((name) => ({
+        name,
+        message: 'Workflow and domain code is replayed in a deterministic sandbox: do I/O in activities/.',
+      })),
+      ...extraPaths,
+    ],
+    patterns: [
+      { group: ['**/activities/**', '**/src/api/**', '!**/src/api/schemas', '**/src/llm/**', '**/src/systems/**'], message: 'Workflow code may not import I/O modules.' },
+      { group: ['**/src/api/schemas'], allowTypeImports: true, message: 'Workflow and domain code imports only types from the API contract.' },
+    ],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'console/dist/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
@@ -33,17 +54,16 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: forbiddenInWorkflows.map((name) => ({
-            name,
-            message: 'Workflow and domain code is replayed in a deterministic sandbox: do I/O in activities/.',
-          })),
-          patterns: [{ group: ['**/activities/**', '**/src/api/**', '**/src/llm/**', '**/src/systems/**'], message: 'Workflow code may not import I/O modules.' }],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': restrictedImports([]),
       'no-restricted-globals': ['error', { name: 'fetch', message: 'No network I/O in workflow code.' }, { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
+    },
+  },
+  {
+    // The workflow bundle carries no zod: validation runs in activities, and workflow code reads
+    // the contract's inferred types (erased at compile time).
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrictedImports([{ name: 'zod', allowTypeImports: true, message: 'Workflow code imports only types from zod (validation runs in activities).' }]),
     },
   },
 );

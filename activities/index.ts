@@ -46,3 +46,4 @@ export function createActivities(deps: ActivityDeps) {
   const tools: Record<string, ToolActivity> = createToolActivities(deps.catalog, deps.systems);
   return { ...tools, ...fixed, ...createDecisionActivities(deps) };
 }
+export { createSimulationActivities, type SimulationActivities } from './policy-simulation';

@@ -1,1 +1,2 @@
 export { problemWorkflow } from './problem-workflow';
+export { policySimulationWorkflow } from './policy-simulation-workflow';

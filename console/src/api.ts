@@ -1,4 +1,4 @@
-import type { Audit, ConsoleConfig, Me, Page, PendingApproval, Problem, ProblemSummary, Submitted } from './types';
+import type { Audit, ConsoleConfig, CurrentPolicy, Me, Page, PendingApproval, Problem, ProblemSummary, Simulation, SimulationRequest, Submitted } from './types';
 
 /** How long one request may take before the console says the API is slow. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -16,6 +16,8 @@ export class ApiFailure extends Error {
     /** The API's `error.code`, or `network_error` / `timeout`. */
     readonly code: string,
     message: string,
+    /** The API's `error.details`, e.g. the failing paths of an invalid policy. */
+    readonly details: { path?: string; message?: string }[] = [],
   ) {
     super(message);
   }
@@ -28,6 +30,8 @@ export class ApiFailure extends Error {
 
 interface RequestOptions {
   body?: unknown;
+  /** Longer than {@link REQUEST_TIMEOUT_MS} for a request known to take long (a policy simulation). */
+  timeoutMs?: number;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -35,7 +39,8 @@ interface RequestOptions {
 /** Sends one request with the bearer key; throws {@link ApiFailure} for anything but 2xx. */
 export async function request<T>(key: string | null, method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (key) headers.authorization = `Bearer ${key}`;
@@ -45,7 +50,7 @@ export async function request<T>(key: string | null, method: string, path: strin
     res = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal, cache: 'no-store' });
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    if (timeout.signal.aborted) throw new ApiFailure('network', 0, 'timeout', `The API did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds.`);
+    if (timeout.signal.aborted) throw new ApiFailure('network', 0, 'timeout', `The API did not answer within ${timeoutMs / 1000} seconds.`);
     throw new ApiFailure('network', 0, 'network_error', 'The API cannot be reached.');
   } finally {
     clearTimeout(timer);
@@ -55,7 +60,7 @@ export async function request<T>(key: string | null, method: string, path: strin
   if (res.ok) return json as T;
   const error = errorOf(json);
   const kind: FailureKind = res.status === 401 ? 'unauthorized' : 'api';
-  throw new ApiFailure(kind, res.status, error?.code ?? `http_${res.status}`, error?.message ?? `The API answered ${res.status} ${res.statusText}.`);
+  throw new ApiFailure(kind, res.status, error?.code ?? `http_${res.status}`, error?.message ?? `The API answered ${res.status} ${res.statusText}.`, error?.details ?? []);
 }
 
 function parseJson(text: string): unknown {
@@ -67,12 +72,13 @@ function parseJson(text: string): unknown {
   }
 }
 
-function errorOf(json: unknown): { code: string; message: string } | null {
+function errorOf(json: unknown): { code: string; message: string; details: { path?: string; message?: string }[] } | null {
   if (typeof json !== 'object' || json === null || !('error' in json)) return null;
   const error = (json as { error: unknown }).error;
   if (typeof error !== 'object' || error === null) return null;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null;
+  const { code, message, details } = error as { code?: unknown; message?: unknown; details?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  return { code, message, details: Array.isArray(details) ? (details.filter((d) => typeof d === 'object' && d !== null) as { path?: string; message?: string }[]) : [] };
 }
 
 /** A submitted problem's fields. */
@@ -111,6 +117,8 @@ export function createApi(key: string, onUnauthorized: (failure: ApiFailure) => 
     approvals: (signal?: AbortSignal) => call<Page<PendingApproval>>('GET', '/v1/approvals?status=pending&limit=50', { signal }),
     audit: (problemId: string, cursor?: string, signal?: AbortSignal) =>
       call<Audit>('GET', `/v1/problems/${id(problemId)}/audit${query({ cursor, limit: '200' })}`, { signal }),
+    policy: (signal?: AbortSignal) => call<CurrentPolicy>('GET', '/v1/policy', { signal }),
+    simulate: (body: SimulationRequest) => call<Simulation>('POST', '/v1/policy/simulations', { body, timeoutMs: 300_000 }),
   };
 }
 

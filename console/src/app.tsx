@@ -9,6 +9,7 @@ import type { ConsoleConfig, Me } from './types';
 import { Approvals } from './views/approvals';
 import { AuditPage } from './views/audit-page';
 import { NewProblem } from './views/new-problem';
+import { PolicyPage } from './views/policy-page';
 import { ProblemList } from './views/problem-list';
 import { ProblemPage } from './views/problem-page';
 import { SignIn } from './views/sign-in';
@@ -116,6 +117,7 @@ function Shell() {
             {hasRole(me, 'submitter') && link('/console/new', 'Report a problem')}
             {link('/console/problems', hasRole(me, 'approver', 'admin') ? 'Problems' : 'My problems')}
             {hasRole(me, 'approver') && link('/console/approvals', 'Approvals')}
+            {hasRole(me, 'admin') && link('/console/policy', 'Policy')}
           </ul>
         </nav>
         <div class="who">
@@ -134,6 +136,7 @@ function Shell() {
           <Route path="/console/problems/:id" component={ProblemPage} />
           <Route path="/console/problems/:id/audit" component={AuditRoute} />
           <Route path="/console/approvals" component={ApprovalsRoute} />
+          <Route path="/console/policy" component={PolicyRoute} />
           <Route default component={Home} />
         </Router>
       </main>
@@ -154,6 +157,12 @@ const AuditRoute = ({ id }: { id: string }) => (
 const ApprovalsRoute = () => (
   <Needs roles={['approver']}>
     <Approvals />
+  </Needs>
+);
+
+const PolicyRoute = () => (
+  <Needs roles={['admin']}>
+    <PolicyPage />
   </Needs>
 );
 

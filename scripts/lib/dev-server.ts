@@ -16,6 +16,8 @@ export interface DevServerOptions {
   dbFile?: string;
   port?: number;
   uiPort?: number;
+  /** Port of the server's Prometheus metrics (request counts per gRPC operation); a free one by default. */
+  metricsPort?: number;
   headless?: boolean;
   namespace?: string;
   logLevel?: string;
@@ -28,6 +30,7 @@ export interface DevServer {
   address: string;
   port: number;
   uiPort: number | undefined;
+  metricsPort: number;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -40,16 +43,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const binary = temporalBinary();
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const metricsPort = options.metricsPort ?? (await freePort());
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--http-port', String(await freePort()),
-    '--metrics-port', String(await freePort()),
+    '--metrics-port', String(metricsPort),
     '--namespace', options.namespace ?? 'default',
     '--log-level', options.logLevel ?? 'error',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal'] : []),
+    // WAL with synchronous=NORMAL: a commit is written to the WAL without an fsync (checkpoints
+    // still fsync), so a killed server loses nothing it acknowledged; only an OS crash or power
+    // loss can drop the last commits. With the default FULL every commit waits for an fsync under
+    // SQLite's single writer lock: ~30 per problem, the stack's throughput ceiling on a slow disk
+    // (docs/BENCHMARKS.md, *Performance*).
+    ...(options.dbFile ? ['--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=NORMAL'] : []),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-disable-news-fetch'] : ['--headless']),
     ...searchAttributeFlags.flatMap((flag) => ['--search-attribute', flag]),
     ...(options.extraArgs ?? []),
@@ -74,5 +83,5 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     throw err;
   });
   exitedEarly.catch(() => undefined);
-  return { address, port, uiPort, process: proc, stop: () => proc.stop(10_000) };
+  return { address, port, uiPort, metricsPort, process: proc, stop: () => proc.stop(10_000) };
 }

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditService } from '../audit/audit-service';
 import type { Tracer } from '@opentelemetry/api';
 import type { ApiKeyEntry } from '../config';
@@ -11,16 +11,20 @@ import { metricsPlugin, type MetricsPluginOptions } from '../observability/metri
 import { logRequestsAt, requestLogController, requestLoggingPlugin } from '../observability/request-logging';
 import { tracingPlugin } from '../observability/tracing-plugin';
 import { codecCookieAuthPlugin, codecRoutes, type CodecRoutesOptions } from '../temporal/codec/codec-routes';
+import { catalog, type Catalog } from '../domain/registry';
 import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
+import { openApiOptions } from './openapi';
 import { errorHandlerPlugin } from './plugins/error-handler';
 import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
+import type { PolicyService } from './policy-service';
 import type { ProblemService } from './problem-service';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
+import { policyRoutes } from './routes/policy';
 import { problemRoutes, type ProblemRoutesOptions } from './routes/problems';
 
 /** Largest request body accepted (the contract's 16 KiB). */
@@ -32,6 +36,8 @@ export interface BuildAppOptions {
   service: ProblemService;
   /** Audit trails from workflow histories; `GET /v1/problems/:id/audit` is served when given. */
   audit?: AuditService;
+  /** The policy in force and its what-if; `/v1/policy` is served when given. */
+  policy?: PolicyService;
   /** Closes the Temporal connection when the app closes. */
   close?: () => Promise<void>;
   logger?: Logger | false;
@@ -50,6 +56,8 @@ export interface BuildAppOptions {
   codec?: CodecRoutesOptions;
   /** The web console under `/console` (built files folder, Temporal Web UI link). */
   console?: ConsolePluginOptions;
+  /** The problem types the OpenAPI document lists (type enum, claims schemas); the registered catalog when absent. */
+  catalog?: Catalog;
 }
 
 /** Builds the HTTP API (plugins, routes, one error handler); `server.ts` only listens. */
@@ -73,14 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandlerPlugin);
   await app.register(outcomeGuardPlugin);
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Problem workflows API', version: '1.0.0', description: 'Submit problems, follow their status, approve actions. Errors are {"error":{"code","message","details"}}.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions(options.catalog ?? catalog));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // Both run in each protected route's onRequest, rate limit first (so guessing keys is throttled
@@ -98,6 +99,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(approvalRoutes);
   if (options.codec) await app.register(codecRoutes, options.codec);
   if (options.audit) await app.register(auditRoutes, { audit: options.audit });
+  if (options.policy) await app.register(policyRoutes, { policy: options.policy });
   await app.register(consolePlugin, { ...options.console, prefix: '/console' });
   return app;
 }

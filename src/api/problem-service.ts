@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
+  QueryRejectedError,
+  WorkflowClient,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
@@ -9,6 +11,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { ulid } from 'ulid';
@@ -21,7 +24,6 @@ import {
   type ApprovalInput,
   type ProblemInput,
 } from '../../workflows/definitions';
-import { PROBLEM_STATUSES, type ProblemState, type ProblemStatus } from '../../workflows/state';
 import { digestOf } from '../domain/digest';
 import type { CommandSigner } from '../security/command-keys';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
@@ -29,7 +31,7 @@ import { cursorSealer, type CursorSealer } from './cursor';
 import { ApiError } from './errors';
 import { createTemporalBreaker } from './temporal-breaker';
 import type { Principal } from './plugins/auth';
-import { pendingApprovalMemo, type SubmitProblemBody } from './schemas';
+import { PROBLEM_STATUSES, pendingApprovalMemo, type ProblemState, type ProblemStatus, type SubmitProblemBody } from './schemas';
 
 /** Where the service reaches Temporal. */
 export interface ProblemServiceOptions {
@@ -71,6 +73,8 @@ const REJECTION_STATUS: Record<string, number> = {
   [UpdateRejection.invalidText]: 400,
   [UpdateRejection.beneficiaryApproval]: 403,
 };
+
+const { WorkflowExecutionStatus } = temporal.api.enums.v1;
 
 const memoSchema = z.object({ requestDigest: z.string() });
 /** Problem ids: `prb_` + ULID, or a digest of (principal, Idempotency-Key) so retries find the same workflow. */
@@ -115,16 +119,21 @@ export function createProblemService(options: ProblemServiceOptions) {
   const listCursors = cursorSealer(cursorSecret, 'problems');
   const approvalCursors = cursorSealer(cursorSecret, 'approvals');
 
+  // Queries that the server refuses for a closed workflow instead of replaying it on a worker:
+  // a running problem is read in one call (no describe first), a finished one from its result.
+  const openQueries = new WorkflowClient({ ...client.workflow.options, queryRejectCondition: 'NOT_OPEN' });
+
   async function readState(id: string): Promise<ProblemState> {
-    const handle = client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id);
     try {
-      const description = await withDeadline(() => handle.describe());
-      if (description.status.name === 'COMPLETED') return await withDeadline(() => handle.result());
-      if (description.status.name === 'RUNNING') return await withDeadline(() => handle.query(getProblemQuery));
-      throw new ApiError(500, 'problem_workflow_ended_abnormally', `problem workflow is ${description.status.name.toLowerCase()}`);
+      return await withDeadline(() => openQueries.getHandle(id).query(getProblemQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'problem_not_found', 'no such problem');
-      throw err;
+      if (!(err instanceof QueryRejectedError)) throw err;
+      if (err.status === WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return withDeadline(() => client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id).result());
+      }
+      const status = (WorkflowExecutionStatus[err.status] ?? 'unknown').replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase();
+      throw new ApiError(500, 'problem_workflow_ended_abnormally', `problem workflow is ${status}`);
     }
   }
 

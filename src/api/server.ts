@@ -9,7 +9,9 @@ import { connectionOptions } from '../temporal/connection';
 import { createAuditService } from '../audit/audit-service';
 import { catalog } from '../domain/registry';
 import { buildApp } from './app';
+import { createPolicyService } from './policy-service';
 import { createProblemService } from './problem-service';
+import { policyFromConfig } from '../policy-file';
 import { createCommandSigner } from '../security/command-keys';
 import { principalTokenBudget } from '../limits/principal-token-budget';
 
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
   const principalTokens = principalTokenBudget(config);
   const limits = { submissionsPerMinute: config.limits.submissionsPerMinute, principalTokens };
   const audit = createAuditService({ client, catalog });
-  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, limits, trustProxy: config.http.trustProxy, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
+  const policy = createPolicyService({ client, catalog, policy: policyFromConfig(config, catalog), taskQueue: config.temporal.taskQueue });
+  const app = await buildApp({ apiKeys: config.apiKeys, service, audit, policy, close: () => connection.close(), logger: log, requestLogLevel: config.logPretty ? 'debug' : 'info', rateLimitPerMinute: config.http.rateLimitPerMinute, limits, trustProxy: config.http.trustProxy, ...observability, console: { temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } });
   app.addHook('onClose', async () => tracing?.shutdown());
   app.addHook('onClose', async () => principalTokens?.ledger.close());
   const shutdown = async (signal: string) => {

@@ -1,5 +1,5 @@
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import type { DecisionRecord, ProblemState } from '../../workflows/state';
+import type { DecisionRecord, ProblemState } from '../api/schemas';
 import { commitmentOf } from '../domain/commitment';
 import { digestOf } from '../domain/digest';
 import type { ExtractionResult } from '../domain/extraction';

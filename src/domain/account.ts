@@ -31,7 +31,7 @@ export type Account = Extract<AccountLookup, { found: true }>;
 const accountRecord = accountLookupSchema.options[1].omit({ found: true });
 
 /** Reads an account from the CRM; a missing account is a fact, not an error. */
-export const lookUpAccount: ToolDefinition<{ accountId: string }, AccountLookup> = {
+export const lookUpAccount: ToolDefinition<{ accountId: string }, AccountLookup, 'read'> = {
   name: 'lookUpAccount',
   description: 'Reads an account (status, service, plan, pincode, dues, lock-in) from the CRM',
   input: z.object({ accountId: z.string().min(1) }),
@@ -54,7 +54,7 @@ const notifyInput = z.object({
 const notifyOutput = z.object({ notificationId: z.string(), accountId: z.string(), template: z.string(), ref: z.string() });
 
 /** Sends the customer a templated notification through the CRM (one per idempotency key). */
-export const notifyCustomer: ToolDefinition<z.infer<typeof notifyInput>, z.infer<typeof notifyOutput>> = {
+export const notifyCustomer: ToolDefinition<z.infer<typeof notifyInput>, z.infer<typeof notifyOutput>, 'write'> = {
   name: 'notifyCustomer',
   description: 'Sends the account holder a templated notification through the CRM',
   input: notifyInput,

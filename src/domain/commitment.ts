@@ -1,4 +1,4 @@
-import type { ActionCommitment, CommittedCall } from '../../workflows/state';
+import type { ActionCommitment, CommittedCall } from '../api/schemas';
 import type { ActionStep, Decision } from './types';
 
 type ExecuteDecision = Extract<Decision, { kind: 'execute' }>;

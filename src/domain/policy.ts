@@ -44,25 +44,55 @@ export interface ResolvedPolicy {
 
 export const DEFAULT_POLICY_VERSION = 'default-2026-11-01';
 
+/** One reason a policy file is refused: where (`types.billing_dispute.autoCreditMax`) and why. */
+export interface PolicyIssue {
+  path: string;
+  message: string;
+}
+
+/** A policy file that passed, resolved, or the reasons it did not. */
+export type PolicyCheck = { ok: true; policy: ResolvedPolicy } | { ok: false; issues: PolicyIssue[] };
+
+const pathOf = (prefix: (string | number)[], path: PropertyKey[]) => [...prefix, ...path].map(String).join('.') || '(root)';
+
 /**
- * Validates a policy file against the catalog: unknown type sections and invalid thresholds
- * are errors, missing sections fall back to the type's default policy.
+ * Validates a policy file against the catalog and resolves it: unknown type sections and invalid
+ * thresholds are issues (every one, with its path), missing sections fall back to the type's
+ * default policy. The one validation of `POLICY_FILE` and of a candidate policy sent to the API.
  */
-export function resolvePolicy(catalog: Catalog, file: PolicyFile = { version: DEFAULT_POLICY_VERSION }): ResolvedPolicy {
-  const parsed = policyFileSchema.parse(file);
+export function checkPolicyFile(catalog: Catalog, file: unknown): PolicyCheck {
+  const parsed = policyFileSchema.safeParse(file);
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: pathOf([], i.path), message: i.message })) };
+  const issues: PolicyIssue[] = Object.keys(parsed.data.types)
+    .filter((name) => !catalog.get(name))
+    .map((name) => ({ path: `types.${name}`, message: `policy file names unknown problem type "${name}"` }));
   const types: Record<string, unknown> = {};
-  for (const name of Object.keys(parsed.types)) {
-    if (!catalog.get(name)) throw new Error(`policy file names unknown problem type "${name}"`);
-  }
   for (const type of catalog.types) {
-    const section = parsed.types[type.name];
-    types[type.name] = section === undefined ? type.defaultPolicy : type.policy.parse(section);
+    const section = parsed.data.types[type.name];
+    if (section === undefined) {
+      types[type.name] = type.defaultPolicy;
+      continue;
+    }
+    const checked = type.policy.safeParse(section);
+    if (checked.success) types[type.name] = checked.data;
+    else issues.push(...checked.error.issues.map((i) => ({ path: pathOf(['types', type.name], i.path), message: i.message })));
   }
+  if (issues.length > 0) return { ok: false, issues };
   return {
-    version: parsed.version,
-    approvalTiming: parsed.approvalTiming ?? defaultApprovalTiming,
-    clarificationRounds: parsed.clarificationRounds ?? 3,
-    clarificationTimeoutMs: parsed.clarificationTimeoutMs ?? 7 * 24 * HOUR,
-    types,
+    ok: true,
+    policy: {
+      version: parsed.data.version,
+      approvalTiming: parsed.data.approvalTiming ?? defaultApprovalTiming,
+      clarificationRounds: parsed.data.clarificationRounds ?? 3,
+      clarificationTimeoutMs: parsed.data.clarificationTimeoutMs ?? 7 * 24 * HOUR,
+      types,
+    },
   };
+}
+
+/** {@link checkPolicyFile} for start-up: throws with every issue, so a worker with a bad POLICY_FILE refuses to start. */
+export function resolvePolicy(catalog: Catalog, file: PolicyFile = { version: DEFAULT_POLICY_VERSION }): ResolvedPolicy {
+  const checked = checkPolicyFile(catalog, file);
+  if (!checked.ok) throw new Error(`invalid policy file: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  return checked.policy;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { lookUpAccount } from './account';
-import { createCatalog, catalog, problemTypes } from './registry';
+import { assertCatalogServed, createCatalog, catalog, problemTypes } from './registry';
+import { resolvePolicy } from './policy';
 import type { ProblemType, ToolDefinition } from './types';
 
 describe('the problem catalog', () => {
@@ -46,7 +47,17 @@ describe('the problem catalog', () => {
   test('refuses two types with one name, and two different tools with one name', () => {
     const [first] = problemTypes as [ProblemType];
     expect(() => createCatalog([first, first])).toThrow('problem type names must be unique');
-    const impostor: ToolDefinition = { ...(lookUpAccount as unknown as ToolDefinition) };
-    expect(() => createCatalog([first, { ...first, name: 'other', tools: [impostor, lookUpAccount as unknown as ToolDefinition] }])).toThrow('tool lookUpAccount is defined twice');
+    const impostor: ToolDefinition = { ...lookUpAccount };
+    expect(() => createCatalog([first, { ...first, name: 'other', tools: [impostor, lookUpAccount] }])).toThrow('tool lookUpAccount is defined twice');
+  });
+
+  test('a worker serves its catalog only with an activity per tool and a valid policy section per type', () => {
+    const activities = catalog.tools().map((t) => t.name);
+    const policyTypes = resolvePolicy(catalog).types;
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes })).not.toThrow();
+    expect(() => assertCatalogServed(catalog, { activities: activities.filter((a) => a !== 'issueCredit'), policyTypes })).toThrow('tool issueCredit has no activity');
+    const { plan_change: _dropped, ...withoutPlanChange } = policyTypes;
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes: withoutPlanChange })).toThrow('type plan_change has no valid policy section');
+    expect(() => assertCatalogServed(catalog, { activities, policyTypes: { ...policyTypes, billing_dispute: { autoCreditMax: 'lots' } } })).toThrow('type billing_dispute has no valid policy section');
   });
 });

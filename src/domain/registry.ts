@@ -45,3 +45,17 @@ export function createCatalog(types: readonly ProblemType[]): Catalog {
 
 /** The catalog of registered problem types. */
 export const catalog = createCatalog(problemTypes);
+
+/**
+ * Refuses a worker that cannot serve its catalog: a tool with no activity of its name, or a type
+ * with no policy section its schema accepts (e.g. a policy resolved for another catalog). Checked
+ * at worker start, so the gap fails the deployment instead of a problem's activity.
+ */
+export function assertCatalogServed(catalog: Catalog, served: { activities: readonly string[]; policyTypes: Record<string, unknown> }): void {
+  const activities = new Set(served.activities);
+  const gaps = [
+    ...catalog.tools().filter((t) => !activities.has(t.name)).map((t) => `tool ${t.name} has no activity`),
+    ...catalog.types.filter((t) => !t.policy.safeParse(served.policyTypes[t.name]).success).map((t) => `type ${t.name} has no valid policy section`),
+  ];
+  if (gaps.length > 0) throw new Error(`the worker cannot serve its problem catalog: ${gaps.join('; ')}`);
+}

@@ -98,14 +98,20 @@ export interface ToolRetry {
   maximumIntervalMs: number;
 }
 
-/** A typed tool: executed as a Temporal activity named `name`. */
-export interface ToolDefinition<I = Record<string, unknown>, O = unknown> {
+/** `read` tools verify facts; `write` tools change a system of record and need an idempotency key. */
+export type ToolEffect = 'read' | 'write';
+
+/**
+ * A typed tool: executed as a Temporal activity named `name`. Types reference tools by object
+ * (`call(lookUpInvoice, …)`, `step(issueCredit, …)`), so the name, the input and the output travel
+ * together and a wrong input fails `tsc`.
+ */
+export interface ToolDefinition<I = Record<string, unknown>, O = unknown, E extends ToolEffect = ToolEffect> {
   name: string;
   description: string;
   input: z.ZodType<I>;
   output: z.ZodType<O>;
-  /** `read` tools verify facts; `write` tools change a system of record and need an idempotency key. */
-  effect: 'read' | 'write';
+  effect: E;
   timeoutMs: number;
   retry: ToolRetry;
   run(ctx: ToolContext, input: I): Promise<O>;
@@ -132,14 +138,15 @@ export type FieldHint =
   /** A regex source (case-insensitive); the value is capture group 1, normalised to `upper` or `lower` case. */
   | { kind: 'pattern'; source: string; normalize: 'upper' | 'lower' };
 
-/** Verified facts, keyed by the names a type's `verify()` gave its lookups. */
+/** Verified facts as the engine holds them, keyed by lookup name; a type sees them typed (`FactsOf`). */
 export type Facts = Record<string, unknown>;
 
 /**
- * A problem type: everything the platform needs to extract, verify, decide and act.
- * Registered once in `src/domain/registry.ts`; the workflow, prompt and API are generic.
+ * A problem type: everything the platform needs to extract, verify, decide and act. Written with
+ * `defineProblemType()` (src/domain/plug-in.ts), which types `F` from the lookup tools' output
+ * schemas; the engine sees the erased `ProblemType`. Registered once in `src/domain/registry.ts`.
  */
-export interface ProblemType<C extends z.ZodObject = z.ZodObject, P = unknown> {
+export interface ProblemType<C extends z.ZodObject = z.ZodObject, F extends object = Facts, P = unknown> {
   name: string;
   /** Shown to the model in the generated prompt; say when this type applies. */
   description: string;
@@ -153,14 +160,13 @@ export interface ProblemType<C extends z.ZodObject = z.ZodObject, P = unknown> {
   policy: z.ZodType<P>;
   defaultPolicy: P;
   /**
-   * Named read-only lookups whose results become the verified facts. Called in stages with the
-   * facts verified so far: it returns the lookups it can plan now; those already in `facts`
-   * are not run again, and verification ends when it plans nothing new.
+   * The read-only lookups to run next, given the facts verified so far: those of the first stage
+   * with a lookup not yet in `factsSoFar`. Called again after each stage; `{}` means verified.
    */
-  verify(claims: z.infer<C>, facts: Facts): Record<string, ToolCall>;
+  verify(claims: z.infer<C>, factsSoFar: Facts): Record<string, ToolCall>;
   /** Pure decision over claims, verified facts and policy. */
-  decide(input: { claims: z.infer<C>; facts: Facts }, policy: P): Decision;
-  tools: ToolDefinition[];
+  decide(input: { claims: z.infer<C>; facts: F }, policy: P): Decision;
+  tools: readonly ToolDefinition[];
   /** Example texts, used by docs and tests. */
   samples: string[];
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ActivityDeps } from '../../activities';
 import { ConfigError, type Config } from '../config';
-import { resolvePolicy, type PolicyFile } from '../domain/policy';
+import { policyFromConfig } from '../policy-file';
 import { catalog as defaultCatalog, type Catalog } from '../domain/registry';
 import { createFailoverProvider } from '../llm/failover-provider';
 import { createHybridProvider } from '../llm/hybrid-provider';
@@ -51,13 +50,12 @@ export function activityDepsFromConfig(config: Config, log: Logger, catalog: Cat
   if (config.commandSigning.verifyKeys.length === 0) {
     throw new ConfigError('Invalid configuration:\n  the worker needs COMMAND_VERIFY_KEYS (or COMMAND_SIGNING_KEYS) to verify approvals and clarifications');
   }
-  const policyFile = config.policyFile ? (JSON.parse(fs.readFileSync(config.policyFile, 'utf8')) as PolicyFile) : undefined;
   return {
     catalog,
     buildId: config.buildId,
     llm: createLlmProvider(config, catalog),
     systems: createSystemsClient({ baseUrl: config.systems.url }),
-    policy: resolvePolicy(catalog, policyFile),
+    policy: policyFromConfig(config, catalog),
     notifier: createNotifier(config, log),
     repairAttempts: config.llm.repairAttempts,
     tokenBudget: config.llm.tokenBudget,

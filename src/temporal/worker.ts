@@ -1,7 +1,9 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities';
+import { createActivities, createSimulationActivities, type ActivityDeps } from '../../activities';
 import { extractProblem, type ExtractDeps } from '../../activities/extract-problem';
 import type { Config } from '../config';
+import { assertCatalogServed } from '../domain/registry';
 import type { Logger } from '../logger';
 import type { Tracing } from '../observability/tracing';
 import { workerInstrumentation } from '../observability/worker-instrumentation';
@@ -38,13 +40,17 @@ function workflowSource(options: CreateWorkerOptions): Pick<WorkerOptions, 'work
 /** Creates a worker polling the problems task queue with the given activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = options;
+  const activities = createActivities(options.deps);
+  assertCatalogServed(options.deps.catalog, { activities: Object.keys(activities), policyTypes: options.deps.policy.types });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  // The policy what-if reads past histories through the worker's own connection, decoded with its codec.
+  const histories = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config.encryption) });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(options),
-    activities: createActivities(options.deps),
+    activities: { ...activities, ...createSimulationActivities({ client: histories, catalog: options.deps.catalog }) },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,

@@ -58,6 +58,8 @@ const spec: Record<string, { roles: Role[]; answer: (who: Who, t: Target) => [nu
   'GET /v1/problems/{id}/audit': { roles: ['approver', 'admin'], answer: () => [200, null] },
   'GET /v1/approvals': { roles: ['approver'], answer: () => [200, null] },
   'GET /v1/me': { roles: ANY, answer: () => [200, null] },
+  'GET /v1/policy': { roles: ['approver', 'admin'], answer: () => [200, null] },
+  'POST /v1/policy/simulations': { roles: ['admin'], answer: () => [200, null] },
   'POST /codec/encode': { roles: ['approver', 'admin'], answer: () => [200, null] },
   'POST /codec/decode': { roles: ['approver', 'admin'], answer: () => [200, null] },
   'POST /codec/session': { roles: ['approver', 'admin'], answer: () => [204, null] },
@@ -127,6 +129,7 @@ function payloadFor(route: string): unknown {
   if (route.endsWith('clarifications')) return { text: 'Account ACC-1002, invoice INV-2002, amount Rs 299' };
   if (route.endsWith('/approvals')) return { decision: 'approve', actionDigest: STALE };
   if (route.startsWith('POST /codec/') && !route.endsWith('session')) return { payloads: [] };
+  if (route === 'POST /v1/policy/simulations') return { policy: { version: 'matrix-candidate' } };
   return undefined;
 }
 

@@ -17,10 +17,10 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     return probe.state;
   };
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({ ok: true as const }));
+  app.get('/healthz', { schema: { tags: ['health'], operationId: 'getLiveness', summary: 'Liveness', response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({ ok: true as const }));
 
   app.get('/readyz', {
-    schema: { tags: ['health'], summary: 'Readiness: Temporal reachable and a worker polling', response: { 200: readiness, 503: readiness } },
+    schema: { tags: ['health'], operationId: 'getReadiness', summary: 'Readiness: Temporal reachable and a worker polling', response: { 200: readiness, 503: readiness } },
   }, async (_req, reply) => {
     const state = await probeReadiness();
     const ready = state.temporal && state.workerPolling;
@@ -29,6 +29,6 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/v1/me', {
     config: { roles: ['submitter', 'approver', 'admin'] },
-    schema: { tags: ['identity'], summary: 'The authenticated principal, roles and groups', security: [{ bearer: [] }], response: { 200: meResponse, 401: errorResponse } },
+    schema: { tags: ['identity'], operationId: 'getMe', summary: 'The authenticated principal, roles and groups', security: [{ bearer: [] }], response: { 200: meResponse, 401: errorResponse } },
   }, async (req) => req.principal!);
 };

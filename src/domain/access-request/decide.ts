@@ -1,5 +1,8 @@
-import type { Decision, Facts } from '../types';
-import type { AccessPolicy, AccessRequestClaims, EmployeeLookup, SystemLookup } from './schema';
+import { step, type Decide } from '../plug-in';
+import type { Decision } from '../types';
+import type { AccessPolicy } from './schema';
+import { grantAccess, revokeAccess } from './tools';
+import type { accessVerification } from './verify';
 
 const reject = (reasonCode: string, ruleId: string): Decision => ({ kind: 'reject', action: 'reject', reasonCode, ruleId });
 
@@ -7,9 +10,8 @@ const reject = (reasonCode: string, ruleId: string): Decision => ({ kind: 'rejec
  * Decides an access request from IAM records. A grant always waits for the employee's own
  * manager group (taken from IAM, never from the request), and is revoked by a durable timer.
  */
-export function decideAccessRequest({ claims, facts }: { claims: AccessRequestClaims; facts: Facts }, policy: AccessPolicy): Decision {
-  const employee = facts.employee as EmployeeLookup;
-  const system = facts.system as SystemLookup;
+export const decideAccessRequest: Decide<typeof accessVerification, AccessPolicy> = ({ claims, facts }, policy) => {
+  const { employee, system } = facts;
   if (!employee.found) return reject('employee_not_found', 'AR-01');
   if (!employee.active) return reject('employee_not_active', 'AR-02');
   if (!system.found) return reject('system_not_found', 'AR-03');
@@ -26,12 +28,12 @@ export function decideAccessRequest({ claims, facts }: { claims: AccessRequestCl
     reasonCode: 'access_needs_manager_approval',
     ruleId: 'AR-10',
     approval: { requiredApprovals: policy.requiredApprovals, group: employee.managerGroup },
-    steps: [{ id: 'grant', tool: 'grantAccess', input: { ...target, durationDays: claims.durationDays }, summary: `Grant ${role.role} on ${system.systemId}` }],
+    steps: [step(grantAccess, { id: 'grant', input: { ...target, durationDays: claims.durationDays }, summary: `Grant ${role.role} on ${system.systemId}` })],
     followUp: {
       afterMs: claims.durationDays * policy.dayMs,
       summary: `Revoke ${role.role} on ${system.systemId} after ${claims.durationDays} days`,
       // Exactly the grant this problem created: an overlapping grant of the same role keeps its own expiry.
-      steps: [{ id: 'revoke', tool: 'revokeAccess', input: target, inputFrom: { grantId: { step: 'grant', key: 'grantId' } }, summary: `Revoke ${role.role} on ${system.systemId}` }],
+      steps: [step(revokeAccess, { id: 'revoke', input: target, inputFrom: { grantId: { step: 'grant', key: 'grantId' } }, summary: `Revoke ${role.role} on ${system.systemId}` })],
     },
   };
-}
+};

@@ -1,10 +1,11 @@
-import type { ProblemType } from '../types';
+import { defineProblemType } from '../plug-in';
 import { decideAccessRequest } from './decide';
-import { accessPolicySchema, accessRequestClaims, defaultAccessPolicy, type AccessPolicy } from './schema';
+import { accessPolicySchema, accessRequestClaims, defaultAccessPolicy } from './schema';
 import { grantAccess, lookUpEmployee, lookUpSystem, revokeAccess } from './tools';
+import { accessVerification } from './verify';
 
 /** An employee needs temporary access to an internal system. */
-export const accessRequest: ProblemType<typeof accessRequestClaims, AccessPolicy> = {
+export const accessRequest = defineProblemType({
   name: 'access_request',
   description: 'An employee needs temporary access (a role) to an internal system such as grafana or prod-db, for a number of days.',
   intentKeywords: [
@@ -23,10 +24,7 @@ export const accessRequest: ProblemType<typeof accessRequestClaims, AccessPolicy
   claims: accessRequestClaims,
   policy: accessPolicySchema,
   defaultPolicy: defaultAccessPolicy,
-  verify: (claims) => ({
-    employee: { tool: 'lookUpEmployee', input: { employeeId: claims.employeeId }, summary: `Look up employee ${claims.employeeId}` },
-    system: { tool: 'lookUpSystem', input: { system: claims.system }, summary: `Look up system ${claims.system}` },
-  }),
+  verify: accessVerification,
   decide: decideAccessRequest,
   tools: [lookUpEmployee, lookUpSystem, grantAccess, revokeAccess],
   samples: [
@@ -35,4 +33,4 @@ export const accessRequest: ProblemType<typeof accessRequestClaims, AccessPolicy
     'I need admin access to prod-db for EMP-502 for 3 days',
     'I need access to the dashboards',
   ],
-};
+});

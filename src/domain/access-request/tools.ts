@@ -7,7 +7,7 @@ const employeeRecord = employeeLookupSchema.options[1].omit({ found: true });
 const systemRecord = systemLookupSchema.options[1].omit({ found: true });
 
 /** Reads an employee (department, manager group) from IAM. */
-export const lookUpEmployee: ToolDefinition<{ employeeId: string }, EmployeeLookup> = {
+export const lookUpEmployee: ToolDefinition<{ employeeId: string }, EmployeeLookup, 'read'> = {
   name: 'lookUpEmployee',
   description: 'Reads an employee, their department and manager group from IAM',
   input: z.object({ employeeId: z.string().min(1) }),
@@ -23,7 +23,7 @@ export const lookUpEmployee: ToolDefinition<{ employeeId: string }, EmployeeLook
 };
 
 /** Reads a system and the departments allowed per role from IAM. */
-export const lookUpSystem: ToolDefinition<{ system: string }, SystemLookup> = {
+export const lookUpSystem: ToolDefinition<{ system: string }, SystemLookup, 'read'> = {
   name: 'lookUpSystem',
   description: 'Reads an internal system and its roles from IAM',
   input: z.object({ system: z.string().min(1) }),
@@ -42,7 +42,7 @@ const grantInput = z.object({ employeeId: z.string().min(1), system: z.string().
 const grantOutput = z.object({ grantId: z.string(), employeeId: z.string(), system: z.string(), role: z.string(), expiresAt: z.string() });
 
 /** Grants a role on a system; IAM re-checks the department rule itself. */
-export const grantAccess: ToolDefinition<z.infer<typeof grantInput>, z.infer<typeof grantOutput>> = {
+export const grantAccess: ToolDefinition<z.infer<typeof grantInput>, z.infer<typeof grantOutput>, 'write'> = {
   name: 'grantAccess',
   description: 'Grants an employee a role on an internal system',
   input: grantInput,
@@ -63,7 +63,7 @@ const revokeOutput = z.object({ grantId: z.string(), employeeId: z.string(), sys
  * ends); IAM checks it is the grant of this employee, system and role. Other grants of the same
  * role keep their own expiry.
  */
-export const revokeAccess: ToolDefinition<z.infer<typeof revokeInput>, z.infer<typeof revokeOutput>> = {
+export const revokeAccess: ToolDefinition<z.infer<typeof revokeInput>, z.infer<typeof revokeOutput>, 'write'> = {
   name: 'revokeAccess',
   description: 'Revokes one access grant of an employee, by grant id',
   input: revokeInput,

@@ -1,6 +1,9 @@
 import { toPaise } from '../money';
-import type { Decision, Facts } from '../types';
-import type { BillingDisputeClaims, BillingPolicy, InvoiceLookup } from './schema';
+import { step, type Decide } from '../plug-in';
+import type { Decision } from '../types';
+import type { BillingPolicy, InvoiceLookup } from './schema';
+import { issueCredit } from './tools';
+import type { billingVerification } from './verify';
 
 type Invoice = Extract<InvoiceLookup, { found: true }>;
 type InvoiceLine = Invoice['lines'][number];
@@ -90,11 +93,8 @@ function withLedgerFields(invoice: InvoiceLookup): InvoiceLookup {
  * Decides a billing dispute from the invoice and the account's credits on record, never from
  * the claim alone. Rule ids are stable: audits and dashboards refer to them.
  */
-export function decideBillingDispute(
-  { claims, facts }: { claims: BillingDisputeClaims; facts: Facts },
-  policy: BillingPolicy,
-): Decision {
-  const invoice = withLedgerFields(facts.invoice as InvoiceLookup);
+export const decideBillingDispute: Decide<typeof billingVerification, BillingPolicy> = ({ claims, facts }, policy) => {
+  const invoice = withLedgerFields(facts.invoice);
   if (claims.currency !== policy.currency) return reject('currency_mismatch', 'BD-01');
   if (!invoice.found) return reject('invoice_not_found', 'BD-02');
   if (invoice.accountId.toUpperCase() !== claims.accountId.toUpperCase()) return reject('invoice_account_mismatch', 'BD-03');
@@ -109,15 +109,14 @@ export function decideBillingDispute(
   if (claimed > toPaise(policy.creditMax)) return reject('amount_above_credit_limit', 'BD-06');
 
   const credit = (kind: 'automatic' | 'approved') => [
-    {
+    step(issueCredit, {
       id: 'credit',
-      tool: 'issueCredit',
       input: { accountId: invoice.accountId, invoiceId: invoice.invoiceId, lineNo: line.lineNo, amount: claims.amount, currency: policy.currency, kind },
       // The concurrency token stays out of the approved action: a ledger that moved without
       // changing this decision does not need a new approval.
       guard: { expectedLedgerVersion: invoice.ledgerVersion },
       summary: `Credit ${invoice.invoiceId} line ${line.lineNo}`,
-    },
+    }),
   ];
   const action = 'issue_credit';
   const group = policy.approverGroup ? { group: policy.approverGroup } : {};
@@ -131,4 +130,4 @@ export function decideBillingDispute(
   }
   if (claimed <= toPaise(policy.singleApprovalMax)) return oneApproval('credit_needs_approval', 'BD-11');
   return { kind: 'execute', action, reasonCode: 'credit_needs_two_approvals', ruleId: 'BD-12', steps: credit('approved'), approval: { requiredApprovals: 2, ...group } };
-}
+};

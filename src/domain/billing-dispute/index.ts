@@ -1,10 +1,11 @@
-import type { ProblemType } from '../types';
+import { defineProblemType } from '../plug-in';
 import { decideBillingDispute } from './decide';
-import { billingDisputeClaims, billingPolicySchema, defaultBillingPolicy, type BillingPolicy } from './schema';
+import { billingDisputeClaims, billingPolicySchema, defaultBillingPolicy } from './schema';
 import { issueCredit, lookUpInvoice } from './tools';
+import { billingVerification } from './verify';
 
 /** A customer disputes a charge on an invoice. */
-export const billingDispute: ProblemType<typeof billingDisputeClaims, BillingPolicy> = {
+export const billingDispute = defineProblemType({
   name: 'billing_dispute',
   description: 'A customer disputes a charge on an invoice (charged twice, overcharged, billed for a service not received) and wants it credited.',
   intentKeywords: ['charged twice', 'double charge', 'duplicate charge', 'overcharg', 'dispute', 'refund', 'wrong(ly)? (bill|charge)', 'billed', 'charged', 'credit'],
@@ -27,9 +28,7 @@ export const billingDispute: ProblemType<typeof billingDisputeClaims, BillingPol
   claims: billingDisputeClaims,
   policy: billingPolicySchema,
   defaultPolicy: defaultBillingPolicy,
-  verify: (claims) => ({
-    invoice: { tool: 'lookUpInvoice', input: { invoiceId: claims.invoiceId }, summary: `Look up invoice ${claims.invoiceId}` },
-  }),
+  verify: billingVerification,
   decide: decideBillingDispute,
   tools: [lookUpInvoice, issueCredit],
   samples: [
@@ -37,4 +36,4 @@ export const billingDispute: ProblemType<typeof billingDisputeClaims, BillingPol
     'Account ACC-1001: invoice INV-2001 has the fiber plan at ₹999 but I cancelled before October. Please credit 999.',
     'I was charged twice for my fiber plan in October',
   ],
-};
+});

@@ -6,7 +6,7 @@ import { readRetry, writeRetry } from '../tool-defaults';
 const invoiceRecord = invoiceLookupSchema.options[1].omit({ found: true });
 
 /** Reads an invoice from billing; a missing invoice is a fact, not an error. */
-export const lookUpInvoice: ToolDefinition<{ invoiceId: string }, InvoiceLookup> = {
+export const lookUpInvoice: ToolDefinition<{ invoiceId: string }, InvoiceLookup, 'read'> = {
   name: 'lookUpInvoice',
   description: 'Reads an invoice and the credit state of its lines from billing',
   input: z.object({ invoiceId: z.string() }),
@@ -39,7 +39,7 @@ const creditOutput = z.object({ creditId: z.string(), invoiceId: z.string(), lin
  * duplicate group (`duplicate_already_credited`), or on a ledger that moved since the decision
  * (`ledger_version_conflict`: the workflow re-verifies and re-decides).
  */
-export const issueCredit: ToolDefinition<z.infer<typeof creditInput>, z.infer<typeof creditOutput>> = {
+export const issueCredit: ToolDefinition<z.infer<typeof creditInput>, z.infer<typeof creditOutput>, 'write'> = {
   name: 'issueCredit',
   description: 'Issues a credit note against one invoice line',
   input: creditInput,

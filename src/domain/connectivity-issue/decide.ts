@@ -1,6 +1,9 @@
-import type { AccountLookup } from '../account';
-import type { ActionStep, Decision, Facts } from '../types';
-import type { ConnectivityIssueClaims, ConnectivityPolicy, LineDiagnostics, OutageLookup } from './schema';
+import { notifyCustomer } from '../account';
+import { step, type Decide } from '../plug-in';
+import type { ActionStep, Decision } from '../types';
+import type { ConnectivityPolicy } from './schema';
+import { bookTechnicianVisit, linkOutageTicket, resetLine } from './tools';
+import type { connectivityVerification } from './verify';
 
 const reject = (reasonCode: string, ruleId: string): Decision => ({ kind: 'reject', action: 'reject', reasonCode, ruleId });
 
@@ -11,13 +14,8 @@ type Template = 'outage_linked' | 'line_reset' | 'technician_booked';
  * Order matters: an account that may not be served is refused before any network action,
  * and a known outage wins over line diagnostics (a reset cannot fix a cut cable).
  */
-export function decideConnectivityIssue(
-  { claims, facts }: { claims: ConnectivityIssueClaims; facts: Facts },
-  policy: ConnectivityPolicy,
-): Decision {
-  const account = facts.account as AccountLookup;
-  const outages = facts.outages as OutageLookup;
-  const diagnostics = facts.diagnostics as LineDiagnostics;
+export const decideConnectivityIssue: Decide<typeof connectivityVerification, ConnectivityPolicy> = ({ claims, facts }, policy) => {
+  const { account, outages, diagnostics } = facts;
   if (!account.found) return reject('account_not_found', 'CI-01');
   if (account.status !== 'active') return reject('account_not_active', 'CI-02');
   if (account.service !== claims.service) return reject('service_not_on_account', 'CI-03');
@@ -25,9 +23,10 @@ export function decideConnectivityIssue(
   if (claims.service === 'fiber' && claims.pincode !== undefined && claims.pincode !== account.pincode) return reject('location_mismatch', 'CI-04');
 
   const notify = (template: Template, ref: string): ActionStep[] =>
-    policy.notifyCustomer ? [{ id: 'notify', tool: 'notifyCustomer', input: { accountId: account.accountId, template, ref }, summary: `Notify customer: ${template}` }] : [];
+    policy.notifyCustomer ? [step(notifyCustomer, { id: 'notify', input: { accountId: account.accountId, template, ref }, summary: `Notify customer: ${template}` })] : [];
 
-  const outage = outages.items.find((o) => o.service === claims.service && o.status === 'active');
+  // Outages are looked up once the account is on record, which it is from here on.
+  const outage = outages?.items.find((o) => o.service === claims.service && o.status === 'active');
   if (outage) {
     return {
       kind: 'execute',
@@ -35,7 +34,7 @@ export function decideConnectivityIssue(
       reasonCode: 'known_outage',
       ruleId: 'CI-10',
       steps: [
-        { id: 'link-outage', tool: 'linkOutageTicket', input: { outageId: outage.outageId, accountId: account.accountId }, summary: `Link to outage ${outage.outageId}` },
+        step(linkOutageTicket, { id: 'link-outage', input: { outageId: outage.outageId, accountId: account.accountId }, summary: `Link to outage ${outage.outageId}` }),
         ...notify('outage_linked', outage.outageId),
       ],
     };
@@ -50,7 +49,7 @@ export function decideConnectivityIssue(
       reasonCode: 'remote_fault_reset',
       ruleId: 'CI-11',
       steps: [
-        { id: 'reset-line', tool: 'resetLine', input: { accountId: account.accountId }, summary: 'Reset line remotely' },
+        step(resetLine, { id: 'reset-line', input: { accountId: account.accountId }, summary: 'Reset line remotely' }),
         ...notify('line_reset', diagnostics.faultCode),
       ],
     };
@@ -61,8 +60,8 @@ export function decideConnectivityIssue(
     reasonCode: remotelyFixable ? 'repeated_resets' : 'field_fault',
     ruleId: remotelyFixable ? 'CI-12' : 'CI-13',
     steps: [
-      { id: 'book-visit', tool: 'bookTechnicianVisit', input: { accountId: account.accountId, faultCode: diagnostics.faultCode }, summary: 'Book technician visit' },
+      step(bookTechnicianVisit, { id: 'book-visit', input: { accountId: account.accountId, faultCode: diagnostics.faultCode }, summary: 'Book technician visit' }),
       ...notify('technician_booked', diagnostics.faultCode),
     ],
   };
-}
+};

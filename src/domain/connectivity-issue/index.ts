@@ -1,11 +1,12 @@
 import { lookUpAccount, notifyCustomer } from '../account';
-import type { ProblemType } from '../types';
+import { defineProblemType } from '../plug-in';
 import { decideConnectivityIssue } from './decide';
-import { connectivityIssueClaims, connectivityPolicySchema, defaultConnectivityPolicy, type ConnectivityPolicy } from './schema';
+import { connectivityIssueClaims, connectivityPolicySchema, defaultConnectivityPolicy } from './schema';
 import { bookTechnicianVisit, linkOutageTicket, lookUpOutages, resetLine, runLineDiagnostics } from './tools';
+import { connectivityVerification } from './verify';
 
 /** A customer's mobile or fiber service is down, slow or dropping. */
-export const connectivityIssue: ProblemType<typeof connectivityIssueClaims, ConnectivityPolicy> = {
+export const connectivityIssue = defineProblemType({
   name: 'connectivity_issue',
   description: 'A customer has no or poor connectivity on their mobile or fiber service (no internet, no signal, line down, slow, dropping).',
   intentKeywords: [
@@ -28,15 +29,7 @@ export const connectivityIssue: ProblemType<typeof connectivityIssueClaims, Conn
   policy: connectivityPolicySchema,
   defaultPolicy: defaultConnectivityPolicy,
   // Diagnostics is read-only, so it runs with the other lookups; decide() uses it only without an outage.
-  verify: (claims) => ({
-    account: { tool: 'lookUpAccount', input: { accountId: claims.accountId }, summary: `Look up account ${claims.accountId}` },
-    outages: {
-      tool: 'lookUpOutages',
-      input: { accountId: claims.accountId, service: claims.service, ...(claims.pincode ? { pincode: claims.pincode } : {}) },
-      summary: `Look up ${claims.service} outages`,
-    },
-    diagnostics: { tool: 'runLineDiagnostics', input: { accountId: claims.accountId }, summary: 'Run remote line diagnostics' },
-  }),
+  verify: connectivityVerification,
   decide: decideConnectivityIssue,
   tools: [lookUpAccount, lookUpOutages, runLineDiagnostics, linkOutageTicket, resetLine, bookTechnicianVisit, notifyCustomer],
   samples: [
@@ -45,4 +38,4 @@ export const connectivityIssue: ProblemType<typeof connectivityIssueClaims, Conn
     'Fiber broadband keeps dropping, account ACC-1004',
     'My internet is not working',
   ],
-};
+});

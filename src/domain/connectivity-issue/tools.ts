@@ -3,19 +3,19 @@ import { readRetry, writeRetry } from '../tool-defaults';
 import type { ToolDefinition } from '../types';
 import { lineDiagnosticsSchema, outageLookupSchema, type LineDiagnostics, type OutageLookup } from './schema';
 
-const outageInput = z.object({ accountId: z.string().min(1), service: z.enum(['mobile', 'fiber']), pincode: z.string().optional() });
+const outageInput = z.object({ service: z.enum(['mobile', 'fiber']), pincode: z.string().min(1) });
 
-/** Finds active outages for a service at the claimed pincode, or at the account's pincode on record. */
-export const lookUpOutages: ToolDefinition<z.infer<typeof outageInput>, OutageLookup> = {
+/** Finds active outages for a service at a pincode (the claimed one, or the account's on record: a later verification stage). */
+export const lookUpOutages: ToolDefinition<z.infer<typeof outageInput>, OutageLookup, 'read'> = {
   name: 'lookUpOutages',
-  description: 'Lists active network outages for a service at a location',
+  description: 'Lists active network outages for a service at a pincode',
   input: outageInput,
   output: outageLookupSchema,
   effect: 'read',
   timeoutMs: 10_000,
   retry: readRetry,
-  async run({ systems, signal }, { accountId, service, pincode }) {
-    const query = new URLSearchParams({ service, ...(pincode ? { pincode } : { accountId }) });
+  async run({ systems, signal }, { service, pincode }) {
+    const query = new URLSearchParams({ service, pincode });
     return outageLookupSchema.parse(await systems.request('GET', `/network/outages?${query.toString()}`, { signal }));
   },
 };
@@ -23,7 +23,7 @@ export const lookUpOutages: ToolDefinition<z.infer<typeof outageInput>, OutageLo
 const diagnosticsRecord = lineDiagnosticsSchema.options[1].omit({ found: true });
 
 /** Runs remote line diagnostics; read-only, so its result is a verified fact. */
-export const runLineDiagnostics: ToolDefinition<{ accountId: string }, LineDiagnostics> = {
+export const runLineDiagnostics: ToolDefinition<{ accountId: string }, LineDiagnostics, 'read'> = {
   name: 'runLineDiagnostics',
   description: 'Runs remote diagnostics on the customer line and reports its status and fault',
   input: z.object({ accountId: z.string().min(1) }),
@@ -41,7 +41,7 @@ export const runLineDiagnostics: ToolDefinition<{ accountId: string }, LineDiagn
 const linkOutput = z.object({ outageId: z.string(), accountId: z.string(), linked: z.boolean() });
 
 /** Links the customer's complaint to a known outage ticket, so they hear when it is fixed. */
-export const linkOutageTicket: ToolDefinition<{ outageId: string; accountId: string }, z.infer<typeof linkOutput>> = {
+export const linkOutageTicket: ToolDefinition<{ outageId: string; accountId: string }, z.infer<typeof linkOutput>, 'write'> = {
   name: 'linkOutageTicket',
   description: 'Links an account to an active outage ticket',
   input: z.object({ outageId: z.string().min(1), accountId: z.string().min(1) }),
@@ -57,7 +57,7 @@ export const linkOutageTicket: ToolDefinition<{ outageId: string; accountId: str
 const resetOutput = z.object({ resetId: z.string(), accountId: z.string(), lineStatus: z.string() });
 
 /** Resets the customer line remotely. */
-export const resetLine: ToolDefinition<{ accountId: string }, z.infer<typeof resetOutput>> = {
+export const resetLine: ToolDefinition<{ accountId: string }, z.infer<typeof resetOutput>, 'write'> = {
   name: 'resetLine',
   description: 'Resets the customer line remotely',
   input: z.object({ accountId: z.string().min(1) }),
@@ -73,7 +73,7 @@ export const resetLine: ToolDefinition<{ accountId: string }, z.infer<typeof res
 const visitOutput = z.object({ visitId: z.string(), accountId: z.string(), pincode: z.string(), faultCode: z.string(), slot: z.string() });
 
 /** Books a technician visit at the address on record. */
-export const bookTechnicianVisit: ToolDefinition<{ accountId: string; faultCode: string }, z.infer<typeof visitOutput>> = {
+export const bookTechnicianVisit: ToolDefinition<{ accountId: string; faultCode: string }, z.infer<typeof visitOutput>, 'write'> = {
   name: 'bookTechnicianVisit',
   description: 'Books a technician visit for a line fault that cannot be fixed remotely',
   input: z.object({ accountId: z.string().min(1), faultCode: z.string().min(1) }),

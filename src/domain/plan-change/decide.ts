@@ -1,8 +1,11 @@
-import type { AccountLookup } from '../account';
+import { notifyCustomer } from '../account';
 import { daysBetween } from '../dates';
 import { toPaise } from '../money';
-import type { ActionStep, Decision, Facts } from '../types';
-import type { PlanChangeClaims, PlanChangePolicy, PlanLookup } from './schema';
+import { step, type Decide } from '../plug-in';
+import type { ActionStep, Decision } from '../types';
+import type { PlanChangePolicy } from './schema';
+import { changePlan, rerateBilling, revertPlanChange } from './tools';
+import type { planChangeVerification } from './verify';
 
 const reject = (reasonCode: string, ruleId: string): Decision => ({ kind: 'reject', action: 'reject', reasonCode, ruleId });
 
@@ -10,9 +13,8 @@ const reject = (reasonCode: string, ruleId: string): Decision => ({ kind: 'rejec
  * Decides a plan change from the account and plan on record. Eligible changes run as a saga:
  * change the plan (compensated by reverting it), then re-rate billing.
  */
-export function decidePlanChange({ claims, facts }: { claims: PlanChangeClaims; facts: Facts }, policy: PlanChangePolicy): Decision {
-  const account = facts.account as AccountLookup;
-  const plan = facts.plan as PlanLookup;
+export const decidePlanChange: Decide<typeof planChangeVerification, PlanChangePolicy> = ({ claims, facts }, policy) => {
+  const { account, plan } = facts;
   if (!account.found) return reject('account_not_found', 'PC-01');
   if (!plan.found || !plan.active) return reject('plan_not_found', 'PC-02');
   if (plan.planId === account.plan) return reject('same_plan', 'PC-03');
@@ -29,17 +31,16 @@ export function decidePlanChange({ claims, facts }: { claims: PlanChangeClaims; 
 
   const change = { accountId: account.accountId, fromPlan: account.plan, toPlan: plan.planId };
   const steps: ActionStep[] = [
-    {
+    step(changePlan, {
       id: 'change-plan',
-      tool: 'changePlan',
       input: { ...change, effectiveDate },
       summary: `Change plan to ${plan.planId}`,
-      compensation: { id: 'revert-plan', tool: 'revertPlanChange', input: change, summary: `Revert plan to ${account.plan}` },
-    },
-    { id: 'rerate', tool: 'rerateBilling', input: { accountId: account.accountId, plan: plan.planId, effectiveDate }, summary: 'Re-rate billing' },
+      compensation: step(revertPlanChange, { id: 'revert-plan', input: change, summary: `Revert plan to ${account.plan}` }),
+    }),
+    step(rerateBilling, { id: 'rerate', input: { accountId: account.accountId, plan: plan.planId, effectiveDate }, summary: 'Re-rate billing' }),
   ];
   if (policy.notifyCustomer) {
-    steps.push({ id: 'notify', tool: 'notifyCustomer', input: { accountId: account.accountId, template: 'plan_changed', ref: plan.planId }, summary: 'Notify customer: plan_changed' });
+    steps.push(step(notifyCustomer, { id: 'notify', input: { accountId: account.accountId, template: 'plan_changed', ref: plan.planId }, summary: 'Notify customer: plan_changed' }));
   }
   return { kind: 'execute', action: 'change_plan', reasonCode: 'eligible_plan_change', ruleId: 'PC-10', steps };
-}
+};

@@ -1,11 +1,12 @@
 import { lookUpAccount, notifyCustomer } from '../account';
-import type { ProblemType } from '../types';
+import { defineProblemType } from '../plug-in';
 import { decidePlanChange } from './decide';
-import { defaultPlanChangePolicy, planChangeClaims, planChangePolicySchema, type PlanChangePolicy } from './schema';
+import { defaultPlanChangePolicy, planChangeClaims, planChangePolicySchema } from './schema';
 import { changePlan, lookUpPlan, rerateBilling, revertPlanChange } from './tools';
+import { planChangeVerification } from './verify';
 
 /** A customer wants to move to another plan. */
-export const planChange: ProblemType<typeof planChangeClaims, PlanChangePolicy> = {
+export const planChange = defineProblemType({
   name: 'plan_change',
   description: 'A customer wants to change (upgrade, downgrade or switch) their mobile or fiber plan to another plan.',
   intentKeywords: ['change (my |the )?plan', 'plan change', '\\bswitch\\b', 'upgrade', 'downgrade', '\\b(move|migrate) (me |acc-\\d+ )?to (the )?(mob|fiber)-'],
@@ -18,10 +19,7 @@ export const planChange: ProblemType<typeof planChangeClaims, PlanChangePolicy> 
   claims: planChangeClaims,
   policy: planChangePolicySchema,
   defaultPolicy: defaultPlanChangePolicy,
-  verify: (claims) => ({
-    account: { tool: 'lookUpAccount', input: { accountId: claims.accountId }, summary: `Look up account ${claims.accountId}` },
-    plan: { tool: 'lookUpPlan', input: { planId: claims.targetPlan }, summary: `Look up plan ${claims.targetPlan}` },
-  }),
+  verify: planChangeVerification,
   decide: decidePlanChange,
   tools: [lookUpAccount, lookUpPlan, changePlan, revertPlanChange, rerateBilling, notifyCustomer],
   samples: [
@@ -30,4 +28,4 @@ export const planChange: ProblemType<typeof planChangeClaims, PlanChangePolicy> 
     'Change my plan to MOB-599 from 2026-12-01, account ACC-1005.',
     'I want a better plan',
   ],
-};
+});

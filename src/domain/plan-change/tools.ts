@@ -7,7 +7,7 @@ import { planLookupSchema, type PlanLookup } from './schema';
 const planRecord = planLookupSchema.options[1].omit({ found: true });
 
 /** Reads a plan from the catalog; an unknown plan is a fact, not an error. */
-export const lookUpPlan: ToolDefinition<{ planId: string }, PlanLookup> = {
+export const lookUpPlan: ToolDefinition<{ planId: string }, PlanLookup, 'read'> = {
   name: 'lookUpPlan',
   description: 'Reads a plan (service, monthly fee, whether it is sold) from the plan catalog',
   input: z.object({ planId: z.string().min(1) }),
@@ -26,7 +26,7 @@ const changeInput = z.object({ accountId: z.string().min(1), fromPlan: z.string(
 const changeOutput = z.object({ changeId: z.string(), accountId: z.string(), fromPlan: z.string(), toPlan: z.string(), effectiveDate: z.string() });
 
 /** Moves an account from one plan to another; refused (409) when the account is no longer on `fromPlan`. */
-export const changePlan: ToolDefinition<z.infer<typeof changeInput>, z.infer<typeof changeOutput>> = {
+export const changePlan: ToolDefinition<z.infer<typeof changeInput>, z.infer<typeof changeOutput>, 'write'> = {
   name: 'changePlan',
   description: 'Changes the plan of an account',
   input: changeInput,
@@ -43,7 +43,7 @@ const revertInput = z.object({ accountId: z.string().min(1), fromPlan: z.string(
 const revertOutput = z.object({ accountId: z.string(), plan: z.string(), revertedPlan: z.string() });
 
 /** Compensation of {@link changePlan}: puts the account back on `fromPlan`. */
-export const revertPlanChange: ToolDefinition<z.infer<typeof revertInput>, z.infer<typeof revertOutput>> = {
+export const revertPlanChange: ToolDefinition<z.infer<typeof revertInput>, z.infer<typeof revertOutput>, 'write'> = {
   name: 'revertPlanChange',
   description: 'Reverts a plan change (saga compensation)',
   input: revertInput,
@@ -61,7 +61,7 @@ const rerateInput = z.object({ accountId: z.string().min(1), plan: z.string().mi
 const rerateOutput = z.object({ rerateId: z.string(), accountId: z.string(), plan: z.string(), monthlyFee: z.number(), effectiveDate: z.string() });
 
 /** Re-rates billing for the new plan from the effective date. */
-export const rerateBilling: ToolDefinition<z.infer<typeof rerateInput>, z.infer<typeof rerateOutput>> = {
+export const rerateBilling: ToolDefinition<z.infer<typeof rerateInput>, z.infer<typeof rerateOutput>, 'write'> = {
   name: 'rerateBilling',
   description: 'Re-rates billing of an account for its new plan',
   input: rerateInput,

@@ -7,6 +7,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { roles: ['approver'] },
     schema: {
       tags: ['approvals'],
+      operationId: 'listPendingApprovals',
       summary: 'Pending approvals, one visibility page, most recent first, each with the exact action, its digest and the evidence',
       security: [{ bearer: [] }],
       querystring: pendingApprovalsQuery,

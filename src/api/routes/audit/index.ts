@@ -10,6 +10,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditService }> = async
     config: { roles: ['approver', 'admin'] },
     schema: {
       tags: ['audit'],
+      operationId: 'getProblemAudit',
       summary: 'Audit trail of a problem, reconstructed from its workflow history',
       description:
         'Ordered steps: extraction (provider, model, token usage, validation, repairs), verification (facts and the tools they came from), ' +

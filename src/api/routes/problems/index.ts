@@ -47,6 +47,7 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
     },
     schema: {
       tags: ['problems'],
+      operationId: 'submitProblem',
       summary: 'Submit a problem',
       description: 'Starts one workflow. With Idempotency-Key, the same key and body return the same id; another body is 409.',
       security: [{ bearer: [] }],
@@ -65,6 +66,7 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
     config: { roles: ['submitter', 'approver', 'admin'] },
     schema: {
       tags: ['problems'],
+      operationId: 'listProblems',
       summary: 'List problems (approvers and admins see all; submitters their own)',
       security: [{ bearer: [] }],
       querystring: listProblemsQuery,
@@ -76,6 +78,7 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
     config: { roles: ['submitter', 'approver', 'admin'] },
     schema: {
       tags: ['problems'],
+      operationId: 'getProblem',
       summary: 'Read a problem: status, entities, decision and outcome',
       security: [{ bearer: [] }],
       params: problemIdParams,
@@ -87,6 +90,7 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
     config: { roles: ['submitter'] },
     schema: {
       tags: ['problems'],
+      operationId: 'answerClarification',
       summary: 'Answer a clarification question (submitter of the problem only)',
       security: [{ bearer: [] }],
       params: problemIdParams,
@@ -99,6 +103,7 @@ export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async 
     config: { roles: ['approver'] },
     schema: {
       tags: ['approvals'],
+      operationId: 'decideApproval',
       summary: 'Approve or reject the pending action, bound to its digest',
       security: [{ bearer: [] }],
       params: problemIdParams,

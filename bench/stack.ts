@@ -1,0 +1,180 @@
+/**
+ * The embedded stack under load, exactly as `npm start` runs it (scripts/dev.ts: Temporal dev
+ * server on a SQLite file with its Web UI, demo systems, one worker, the API, each under tsx):
+ * N connectivity problems submitted over HTTP by C concurrent clients, each client submitting
+ * its next problem as soon as the previous POST answered. Prints problems/s (first POST to last
+ * problem at rest), POST latency, submit→resting latency, and the CPU each process used during
+ * the load (read from /proc), with the machine's load average, since the machine is shared.
+ *
+ *   npm run bench:stack -- --count 200 --concurrency 20
+ *   npm run bench:stack -- --runs 3                        # repeated, each on a fresh data dir
+ *   WORKER_MAX_CACHED_WORKFLOWS=100 npm run bench:stack      # any variable the stack reads
+ *
+ * Ports are the NN=44 block unless PORT, SYSTEMS_PORT, TEMPORAL_ADDRESS, TEMPORAL_UI_PORT are set.
+ * "Resting" is the workflow's result (connectivity problems end `completed`), awaited through the
+ * Temporal client, so measuring adds no HTTP polling to the load.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DEV_API_KEYS } from '../src/config';
+import { startProcess, waitFor } from '../scripts/lib/processes';
+import { cpuSeconds, loadAverage, machineBusySeconds, processTree, type ProcessGroups } from './lib/proc-cpu';
+import { ms, percentile, pool } from './lib/stats';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Connectivity texts of the three completing paths (outage ticket, line reset, technician visit). */
+const TEXTS = [
+  'My fiber internet has been down since 2026-11-20, account ACC-1001, pincode 400001.',
+  'No internet on my mobile since yesterday. Account ACC-1002.',
+  'Fiber broadband keeps dropping, account ACC-1004',
+];
+
+/** Which role a process of the stack plays, from its command line. */
+function roleOf(cmd: string): string {
+  if (/\bstart-dev\b/.test(cmd)) return 'temporal dev server';
+  if (cmd.includes('guard-command')) return 'supervisors (dev.ts, guards)';
+  if (cmd.includes('worker-main')) return 'worker';
+  if (cmd.includes('api/server')) return 'API';
+  if (cmd.includes('systems/server')) return 'demo systems';
+  return 'supervisors (dev.ts, guards)';
+}
+
+interface RunFigures {
+  ok: number;
+  perSecond: number;
+  postP50: number;
+  postP99: number;
+  restP50: number;
+  restP99: number;
+  wallS: number;
+  cpu: Record<string, number>;
+  machineCpu: number;
+  loadBefore: number;
+  loadAfter: number;
+}
+
+async function runOnce(count: number, concurrency: number, env: NodeJS.ProcessEnv): Promise<RunFigures> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stack-'));
+  const runEnv: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir };
+  const logFile = path.join(dataDir, 'stack.log');
+  const log = fs.openSync(logFile, 'a');
+  // The same command line as `npm start` (without its prestart installs), output to a file.
+  const stack = startProcess('npm start', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/dev.ts')], { env: runEnv, cwd: ROOT, stdio: ['ignore', log, log] });
+  const base = `http://127.0.0.1:${runEnv.PORT}`;
+  const connection = await waitForConnection(runEnv.TEMPORAL_ADDRESS!, stack.exited, logFile);
+  try {
+    await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).ok, 180_000, 500);
+    const client = new Client({ connection });
+    const key = DEV_API_KEYS.find((k) => k.roles.includes('submitter'))!.key;
+    const post = async (i: number) => {
+      const t0 = performance.now();
+      const res = await fetch(`${base}/v1/problems`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: TEXTS[i % TEXTS.length] }),
+      });
+      const postMs = performance.now() - t0;
+      if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      return { t0, postMs, id };
+    };
+    const rest = async (id: string) => ((await client.workflow.getHandle(id).result()) as { status: string }).status;
+    // Warm-up: every path once, so bundle load and JIT are not in the figures.
+    await Promise.all(TEXTS.map(async (_, i) => rest((await post(i)).id)));
+
+    const groups: ProcessGroups = {};
+    for (const p of processTree(stack.child.pid!)) (groups[roleOf(p.cmd)] ??= []).push(p.pid);
+    const loadBefore = loadAverage();
+    const cpu0 = cpuSeconds(groups);
+    const machine0 = machineBusySeconds();
+    const started = performance.now();
+    const waits: Promise<{ status: string; restMs: number; postMs: number }>[] = [];
+    await pool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
+      const { t0, postMs, id } = await post(i);
+      waits.push(rest(id).then((status) => ({ status, restMs: performance.now() - t0, postMs })));
+    });
+    const samples = await Promise.all(waits);
+    const wallS = (performance.now() - started) / 1000;
+    const cpu1 = cpuSeconds(groups);
+    const machineCpu = (machineBusySeconds() - machine0) / wallS;
+    return {
+      ok: samples.filter((s) => s.status === 'completed').length,
+      perSecond: count / wallS,
+      postP50: percentile(samples.map((s) => s.postMs), 50),
+      postP99: percentile(samples.map((s) => s.postMs), 99),
+      restP50: percentile(samples.map((s) => s.restMs), 50),
+      restP99: percentile(samples.map((s) => s.restMs), 99),
+      wallS,
+      cpu: Object.fromEntries(Object.keys(groups).map((g) => [g, (cpu1[g]! - cpu0[g]!) / wallS])),
+      machineCpu,
+      loadBefore,
+      loadAfter: loadAverage(),
+    };
+  } finally {
+    await connection.close();
+    await stack.stop(30_000);
+    fs.closeSync(log);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A client connection to the stack's Temporal, once its dev server answers. */
+async function waitForConnection(address: string, exited: Promise<number | null>, logFile: string): Promise<Connection> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (gone) throw new Error(`the stack exited during start-up:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+    try {
+      return await Connection.connect({ address, connectTimeout: 1000 });
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' }, runs: { type: 'string', default: '1' } } });
+  const count = Number(values.count);
+  const concurrency = Number(values.concurrency);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: process.env.PORT ?? '3440',
+    SYSTEMS_PORT: process.env.SYSTEMS_PORT ?? '3441',
+    SYSTEMS_URL: process.env.SYSTEMS_URL ?? `http://127.0.0.1:${process.env.SYSTEMS_PORT ?? '3441'}`,
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7443',
+    TEMPORAL_UI_PORT: process.env.TEMPORAL_UI_PORT ?? '8443',
+    WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT ?? '0',
+    WORKER_APP_METRICS_PORT: process.env.WORKER_APP_METRICS_PORT ?? '0',
+    // One key submits everything: the per-key limits would otherwise answer 429 by design.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    SUBMISSIONS_PER_MINUTE: '1000000',
+  };
+  const runs: RunFigures[] = [];
+  for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(count, concurrency, env));
+
+  const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|WORKER_|LOG_|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
+  console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}\n`);
+  console.log('| run | load avg before / after | completed | problems/s | POST p50 / p99 | submit→resting p50 / p99 |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} | ${r.ok}/${count} | ${r.perSecond.toFixed(1)} | ${ms(r.postP50)} / ${ms(r.postP99)} | ${ms(r.restP50)} / ${ms(r.restP99)} |`));
+  const roles = Object.keys(runs[0]!.cpu).sort();
+  console.log(`\nCPU during the load, in % of one core (the machine has ${os.cpus().length}):\n`);
+  console.log(`| run | ${roles.join(' | ')} | whole machine (all users) |`);
+  console.log(`| --- | ${roles.map(() => '---').join(' | ')} | --- |`);
+  runs.forEach((r, i) => console.log(`| ${i + 1} | ${roles.map((g) => pct(r.cpu[g] ?? 0)).join(' | ')} | ${pct(r.machineCpu)} |`));
+  console.log('\nCPU seconds per problem:', roles.map((g) => `${g} ${((runs.reduce((s, r) => s + (r.cpu[g] ?? 0) * r.wallS, 0)) / (count * runs.length) * 1000).toFixed(1)} ms`).join(', '));
+  if (runs.some((r) => r.ok !== count)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
