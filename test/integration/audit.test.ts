@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AuditStep } from '../../src/audit/steps';
+import { loadConfig } from '../../src/config';
 import { problemTypes } from '../../src/domain/registry';
 import type { ProblemState } from '../../workflows/state';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+
+/** The harness worker's build id: APP_VERSION, else the hash of this checkout's code. */
+const BUILD_ID = loadConfig({ ...process.env }).buildId;
 
 let h: Harness;
 beforeAll(async () => {
@@ -57,7 +61,7 @@ function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
     buildId: state.decision!.buildId,
     recomputedMatches: null,
   });
-  expect(state.decision!.buildId).toBe('dev');
+  expect(state.decision!.buildId).toBe(BUILD_ID);
 }
 
 describe('GET /v1/problems/:id/audit', () => {
@@ -110,7 +114,7 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(ofKind(running.steps, 'tool')).toHaveLength(0);
     expect(ofKind(running.steps, 'decision')[0]).toMatchObject({
       source: 'event',
-      buildId: 'dev',
+      buildId: BUILD_ID,
       ruleId: 'BD-11',
       reasonCode: 'credit_needs_approval',
       requiresApproval: true,
