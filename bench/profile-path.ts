@@ -106,6 +106,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     WORKER_METRICS_PORT: '0',
     WORKER_APP_METRICS_PORT: '0',
+    // Worker Versioning: the worker makes its version current, as npm start's does.
+    WORKER_SET_CURRENT: 'true',
   };
   const processes: ManagedProcess[] = [];
   for (const script of ['src/systems/server.ts', 'src/temporal/worker-main.ts', 'src/api/server.ts']) {

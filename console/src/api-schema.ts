@@ -524,10 +524,8 @@ export interface components {
             principal: string;
             roles: string[];
         };
+        /** @description The result of the executed actions: reasonCode when refused or failed, steps (id, tool, status, result, error) and results by step id */
         Outcome: {
-            reasonCode?: string;
-            steps?: components["schemas"]["StepRecord"][];
-        } & {
             [key: string]: unknown;
         };
         PendingApproval: {
@@ -695,14 +693,6 @@ export interface components {
             evaluated: number;
             requiredApprovalsDelta: number;
             skipped: number;
-        };
-        StepRecord: {
-            error?: string;
-            id: string;
-            result?: unknown;
-            /** @enum {string} */
-            status: "done" | "failed" | "compensated" | "compensation_failed" | "skipped";
-            tool: string;
         };
         SubmitProblemInput: {
             /**

@@ -30,12 +30,20 @@ export interface PolicyServiceOptions {
 
 type Items = SimulatePageResult['items'];
 
+/**
+ * Visibility compares start times as int64 nanoseconds (years 1678 to 2262) and answers an error
+ * outside them; no problem started outside these bounds, so a window is clamped to them.
+ */
+const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
+const LATEST = Date.parse('2200-01-01T00:00:00Z');
+const clamp = (ms: number) => new Date(Math.min(LATEST, Math.max(EARLIEST, ms)));
+
 /** The window of a request: ISO bounds, `since` defaulting to 30 days before `until` (default now). */
 function windowOf(body: Pick<SimulationBody, 'since' | 'until'>, now: Date): { since: string; until: string } {
-  const until = body.until ? new Date(body.until) : now;
-  const since = body.since ? new Date(body.since) : new Date(until.getTime() - 30 * DAY_MS);
-  if (since.getTime() >= until.getTime()) throw new ApiError(400, 'invalid_window', '`since` must be before `until`');
-  return { since: since.toISOString(), until: until.toISOString() };
+  const until = body.until ? Date.parse(body.until) : now.getTime();
+  const since = body.since ? Date.parse(body.since) : until - 30 * DAY_MS;
+  if (!(since < until)) throw new ApiError(400, 'invalid_window', '`since` must be before `until`');
+  return { since: clamp(since).toISOString(), until: clamp(until).toISOString() };
 }
 
 /** The page results a simulation workflow recorded in its history: its activities' results, decoded. */

@@ -116,19 +116,20 @@ const pendingApprovalState = z.object({
 /** The action waiting for approval, exactly as it will execute. */
 export type PendingApproval = z.infer<typeof pendingApprovalState>;
 
-/** Per-step state of an executed action. */
-const stepRecord = component('StepRecord', z.object({
-  id: z.string(),
-  tool: z.string(),
-  status: z.enum(['done', 'failed', 'compensated', 'compensation_failed', 'skipped']),
-  result: z.unknown().optional(),
-  error: z.string().optional(),
-}));
-/** Per-step state of an executed action. */
-export type StepRecord = z.infer<typeof stepRecord>;
+/**
+ * Per-step state of an executed action, as the workflow writes it into `outcome.steps`. A type, not
+ * a schema: the outcome stays open at run time (below), so outcomes recorded by older code still read.
+ */
+export interface StepRecord {
+  id: string;
+  tool: string;
+  status: 'done' | 'failed' | 'compensated' | 'compensation_failed' | 'skipped';
+  result?: unknown;
+  error?: string;
+}
 
-/** The structured result of the executed actions: a reason code when refused or failed, the steps, and per-type results. */
-const outcome = component('Outcome', z.object({ reasonCode: z.string().optional(), steps: z.array(stepRecord).optional() }).catchall(z.unknown()));
+/** The structured result of the executed actions: a reason code when refused or failed, the steps (StepRecord), per-type results. */
+const outcome = component('Outcome', z.record(z.string(), z.unknown()).describe('The result of the executed actions: reasonCode when refused or failed, steps (id, tool, status, result, error) and results by step id'));
 
 const clarificationRequest = z.object({ question: z.string(), missingFields: z.array(z.string()), reasonCode: z.string(), round: z.number() });
 

@@ -16,7 +16,7 @@ export interface DecisionSummary {
 
 /** Why a past problem could not be replayed over the candidate policy. */
 export type SkipReason =
-  /** Decided before decisions were recorded in history (no `decide` marker): its input is not on record. */
+  /** No `decide` marker in its history: decided before decisions were recorded, or failed before deciding (e.g. verification). */
   | 'decision_not_recorded'
   /** Its last recorded decision failed (`decision_error`): there is nothing to compare. */
   | 'decision_failed'

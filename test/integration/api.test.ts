@@ -133,6 +133,7 @@ describe('health, readiness and the spec', () => {
     const spec = (await h.app.inject({ url: '/openapi.json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/problems', '/v1/problems/{id}', '/v1/problems/{id}/approvals', '/v1/approvals']));
+    // Shared shapes are components: the body is a reference to one.
     const body = spec.paths['/v1/problems'].post.requestBody.content['application/json'].schema as { $ref: string };
     expect(body.$ref).toBe('#/components/schemas/SubmitProblemInput');
     expect(spec.components.schemas.SubmitProblemInput.properties.text.maxLength).toBe(4000);

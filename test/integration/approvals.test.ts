@@ -193,6 +193,23 @@ describe('approvals bound to the exact action and to entitled approvers', () => 
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_cursor');
   });
+
+  // Found by the API fuzzer: a problem that never waited holds no command keys, so a signed command was
+  // refused as unsigned and answered 500. Not waiting is the answer, whatever the command.
+  test('an approval or a clarification for a problem that never waited is 409, not a refused signature', async () => {
+    // Right after submission, before it first waits for anything.
+    const fresh = (await submit(h.app, keys.alice, { text: 'I was charged twice for my fiber plan in October' })).json() as { id: string };
+    const [early, earlyAnswer] = await Promise.all([
+      h.app.inject({ method: 'POST', url: `/v1/problems/${fresh.id}/approvals`, headers: { authorization: `Bearer ${keys.bob}` }, payload: { decision: 'reject', actionDigest: `sha256:${'0'.repeat(64)}` } }),
+      h.app.inject({ method: 'POST', url: `/v1/problems/${fresh.id}/clarifications`, headers: { authorization: `Bearer ${keys.alice}` }, payload: { text: 'more' } }),
+    ]);
+    expect([early.statusCode, early.json().error.code]).toEqual([409, 'not_awaiting_approval']);
+    expect([earlyAnswer.statusCode, earlyAnswer.json().error.code]).toEqual([409, 'not_awaiting_clarification']);
+    const asking = (await submit(h.app, keys.alice, { text: 'I was charged twice for my fiber plan in October' })).json() as { id: string };
+    await waitForStatus(h.app, keys.alice, asking.id, ['needs_clarification']);
+    const approval = await h.app.inject({ method: 'POST', url: `/v1/problems/${asking.id}/approvals`, headers: { authorization: `Bearer ${keys.bob}` }, payload: { decision: 'reject', comment: 'early', actionDigest: `sha256:${'0'.repeat(64)}` } });
+    expect([approval.statusCode, approval.json().error.code]).toEqual([409, 'not_awaiting_approval']);
+  });
 });
 
 describe('approval timers: remind, escalate, then auto-reject', () => {

@@ -1,15 +1,12 @@
+import { loadConfig } from '../../src/config';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AuditStep } from '../../src/audit/steps';
-import { loadConfig } from '../../src/config';
 import { problemTypes } from '../../src/domain/registry';
 import type { ProblemState } from '../../workflows/state';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
-
-/** The harness worker's build id: APP_VERSION, else the hash of this checkout's code. */
-const BUILD_ID = loadConfig({ ...process.env }).buildId;
 
 let h: Harness;
 beforeAll(async () => {
@@ -45,6 +42,9 @@ type StepOf<K extends AuditStep['kind']> = AuditStep extends infer S ? (S extend
 const ofKind = <K extends AuditStep['kind']>(steps: AuditStep[], kind: K) => steps.filter((s): s is StepOf<K> => s.kind === kind);
 const statuses = (steps: AuditStep[]) => ofKind(steps, 'status').map((s) => s.status);
 
+/** The build id of the harness's worker (APP_VERSION, else the code's hash), recorded with each decision. */
+const BUILD_ID = loadConfig({ ...process.env, NODE_ENV: 'test' }).buildId;
+
 /** The decision step must say what the problem's own record says. */
 function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
   const decisions = ofKind(steps, 'decision');
@@ -56,9 +56,9 @@ function expectDecisionMatches(steps: AuditStep[], state: ProblemState): void {
     policyVersion: state.decision!.policyVersion,
     inputDigest: state.decision!.inputDigest,
     requiresApproval: state.decision!.requiresApproval,
-    // The decision event itself, by the build that made it (the harness's APP_VERSION default).
+    // The decision event itself, by the build that made it (the harness worker's build id).
     source: 'event',
-    buildId: state.decision!.buildId,
+    buildId: BUILD_ID,
     recomputedMatches: null,
   });
   expect(state.decision!.buildId).toBe(BUILD_ID);

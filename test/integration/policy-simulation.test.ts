@@ -154,6 +154,13 @@ describe('POST /v1/policy/simulations', () => {
     expect((await simulate({ policy: { version: 'v' }, limit: 10_001 })).statusCode).toBe(400);
   });
 
+  test('extreme windows are answered, never a server error', async () => {
+    for (const window of [{ since: '0001-01-01', until: '0002-01-01' }, { since: '9998-01-01T00:00:00+14:00', until: '9999-12-31T23:59:59.999-12:00' }, { since: '1900-01-01' }]) {
+      const res = await simulate({ policy: { version: 'v' }, ...window });
+      expect([200, 400]).toContain(res.statusCode);
+    }
+  });
+
   test('a window before the problems replays nothing', async () => {
     const body = (await simulate({ policy: { version: 'v' }, since: '2020-01-01', until: '2020-02-01' })).json() as SimulationResponse;
     expect(body).toMatchObject({ evaluated: 0, changed: 0, matched: 0, items: [] });

@@ -36,7 +36,6 @@ function spawnWorkerProcess(): { child: ChildProcess; stderr: () => string } {
       LOG_LEVEL: 'error',
       TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
       TEMPORAL_TASK_QUEUE: h.taskQueue,
-      // The harness's worker deployment (whose version, this code's, is current), not the default one.
       WORKER_DEPLOYMENT_NAME: h.taskQueue,
       SYSTEMS_URL: h.systems.url,
       LLM_PROVIDER: 'rules',

@@ -9,7 +9,7 @@ import type { Tracing } from '../../src/observability/tracing';
 import { createEncryptionCodec, dataConverterFor } from '../../src/temporal/codec/data-converter';
 import { createAuditService } from '../../src/audit/audit-service';
 import { buildApp } from '../../src/api/app';
-import { createPolicyService, type PolicyServiceOptions } from '../../src/api/policy-service';
+import { createPolicyService } from '../../src/api/policy-service';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
 import { resolvePolicy, type PolicyFile } from '../../src/domain/policy';
@@ -60,8 +60,6 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** Per-principal daily LLM tokens, shared by the API and the worker as in production. */
   principalTokens?: PrincipalTokenBudget;
-  /** Sizing of the policy what-if (e.g. `inlineMax: 0` runs every simulation as a workflow). */
-  simulation?: Pick<PolicyServiceOptions, 'inlineMax' | 'pageSize' | 'concurrency'>;
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
@@ -142,7 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let app: FastifyInstance;
   try {
     const audit = createAuditService({ client, catalog });
-    const policy = createPolicyService({ client, catalog, policy: resolvePolicy(catalog, options.policy), taskQueue, ...options.simulation });
+    const policy = createPolicyService({ client, catalog, policy: resolvePolicy(catalog, options.policy), taskQueue });
     app = await buildApp({ apiKeys: options.apiKeys ?? DEV_API_KEYS, service, audit, policy, logger: false, catalog, rateLimitPerMinute: 100_000, limits: { principalTokens: options.principalTokens }, ...observability });
     await app.ready();
     await startWorker();

@@ -69,11 +69,13 @@ export function approvalGate(deps: ApprovalGateDeps): { await(type: string, deci
     },
     {
       validator: (approval: ApprovalInput) => {
-        guard.assertSigned('approval', approval);
         const pending = state.approval;
+        // Before the signature: the keys are loaded when the problem starts waiting, so a problem that
+        // never waited cannot check one, and "not waiting" is the answer whoever sent the command.
         if (state.status !== 'awaiting_approval' || !pending || result !== null) {
           throw rejection(UpdateRejection.notAwaitingApproval, `problem is ${state.status}, not awaiting approval`);
         }
+        guard.assertSigned('approval', approval);
         if (!approval.roles.includes('approver')) throw rejection(UpdateRejection.roleRequired, 'the approver role is required');
         if (approval.principal === input.submittedBy) throw rejection(UpdateRejection.selfApproval, 'the submitter of a problem cannot approve it');
         if (benefits(pending.action, approval)) throw rejection(UpdateRejection.beneficiaryApproval, 'the action benefits this principal, who cannot approve it');

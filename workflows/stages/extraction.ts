@@ -45,10 +45,11 @@ export function clarificationInbox(input: ProblemInput, state: ProblemState, gua
     },
     {
       validator: (answer: ClarificationInput) => {
-        guard.assertSigned('clarification', answer);
+        // Before the signature, as for approvals: a problem that never waited has no keys to check it with.
         if (state.status !== 'needs_clarification' || pending !== null || answer.round !== state.clarification?.round) {
           throw rejection(UpdateRejection.notAwaitingClarification, `problem is ${state.status}, not waiting for this clarification`);
         }
+        guard.assertSigned('clarification', answer);
         if (answer.principal !== input.submittedBy) throw rejection(UpdateRejection.notSubmitter, 'only the submitter can clarify a problem');
         const text = answer.text.trim();
         if (text.length === 0 || text.length > MAX_TEXT_CHARS) throw rejection(UpdateRejection.invalidText, `text must be 1..${MAX_TEXT_CHARS} characters`);
