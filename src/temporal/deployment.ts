@@ -12,7 +12,8 @@ export interface DeploymentSettings {
 /**
  * Worker options of a versioned worker. Every workflow type here is PINNED: a problem waits up
  * to 7 days for an approval and 90 for a revocation, and finishes on the code that started it,
- * unless moved by {@link upgradePinned} after its history replayed on the new code.
+ * unless moved by {@link upgradePinned} after its history replayed on the new code; a policy
+ * simulation evaluates all its pages with one build's rules.
  */
 export function workerDeploymentOptions(settings: DeploymentSettings): NonNullable<WorkerOptions['workerDeploymentOptions']> {
   return { version: { deploymentName: settings.name, buildId: settings.buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' };

@@ -36,6 +36,21 @@ describe('recorded histories replay on the current workflow code', () => {
     if (drift.length > 0) throw new Error(formatRuleDrift(drift));
   });
 
+  test('a rule change alone (a renamed reason code) fails with what to do, though replay reads the recorded decision', () => {
+    const billing = catalog.get('billing_dispute')!;
+    const renamed: typeof catalog = {
+      ...catalog,
+      get: (name) => (name === billing.name ? { ...billing, decide: (x, p) => ({ ...billing.decide(x, p), reasonCode: 'credit_auto' }) } : catalog.get(name)),
+    };
+    const drift = findRuleDrift(renamed, files);
+    expect(drift.length).toBeGreaterThan(0);
+    expect(drift.every((d) => d.type === 'billing_dispute' && d.today.includes('credit_auto'))).toBe(true);
+    const message = formatRuleDrift(drift);
+    expect(message).toMatch(/test\/histories\/billing_dispute-.*\.json: billing_dispute decided /);
+    expect(message).toContain('new build id (APP_VERSION)');
+    expect(message).toContain('npm run histories:record');
+  });
+
   test('a workflow change that breaks determinism fails with a message naming the history file', async () => {
     // Simulate a code change by editing a history: the recorded first activity becomes one the code never schedules.
     const original = files.find((f) => f.file.endsWith('billing_dispute-auto-credit.json'))!;
