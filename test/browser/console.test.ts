@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { ensureConsoleBuilt, launchChromium } from '../support/browser';
 import { keys, startHarness, type Harness } from '../support/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -21,15 +20,6 @@ let h: Harness;
 let base: string;
 let context: BrowserContext;
 let closeBrowser: (() => Promise<void>) | undefined;
-
-/** Builds the console when its build is missing or older than its sources (npm test builds it first). */
-function ensureConsoleBuilt(): void {
-  const index = path.join(ROOT, 'console', 'dist', 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(ROOT, 'console', 'src'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** Saves a screenshot of the page as a test artifact (and as the README's, when asked). */
 async function shot(page: Page, name: string): Promise<void> {

@@ -5,14 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { createProblemService } from '../../src/api/problem-service';
 import { DEV_API_KEYS, loadConfig, type EncryptionConfig } from '../../src/config';
-import { resolvePolicy } from '../../src/domain/policy';
-import { catalog } from '../../src/domain/registry';
-import { createRulesProvider } from '../../src/llm/rules-provider';
-import { createSystemsClient } from '../../src/systems/client';
 import { createEncryptionCodec, dataConverterFor } from '../../src/temporal/codec/data-converter';
 import { createWorker } from '../../src/temporal/worker';
 import type { ProblemState } from '../../workflows/state';
-import { keys, startHarness, submit, waitForStatus, type Harness, testCommandSigner } from '../support/harness';
+import { extraWorkerDeps, keys, startHarness, submit, waitForStatus, type Harness, testCommandSigner } from '../support/harness';
 
 const keyA = { id: 'key-A', key: randomBytes(32) };
 const keyB = { id: 'key-B', key: randomBytes(32) };
@@ -197,17 +193,7 @@ describe('payload encryption on a real dev server', () => {
       config,
       connection,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
-      deps: {
-        catalog,
-        llm: createRulesProvider(catalog),
-        systems: createSystemsClient({ baseUrl: h.systems.url, timeoutMs: 5000 }),
-        policy: resolvePolicy(catalog),
-        notifier: { send: async () => undefined },
-        repairAttempts: 1,
-        tokenBudget: 20_000,
-        commandKeys: config.commandSigning.verifyKeys,
-        buildId: config.buildId,
-      },
+      deps: extraWorkerDeps(config, h.systems.url),
     });
     const running: Promise<void> = worker.run();
     const { app } = await appWith(rotated);

@@ -2,13 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
-import { resolvePolicy } from '../../src/domain/policy';
-import { catalog } from '../../src/domain/registry';
-import { createRulesProvider } from '../../src/llm/rules-provider';
-import { createSystemsClient } from '../../src/systems/client';
 import { describeDeployment, setCurrentVersion, upgradePinned } from '../../src/temporal/deployment';
 import { createWorker } from '../../src/temporal/worker';
-import { keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
+import { extraWorkerDeps, keys, startHarness, submit, waitForStatus, type Harness } from '../support/harness';
 
 jest.setTimeout(120_000);
 
@@ -50,17 +46,7 @@ test('problems pinned to a build whose workers are gone move to the new build on
     config,
     connection,
     ...bundle(),
-    deps: {
-      catalog,
-      llm: createRulesProvider(catalog),
-      systems: createSystemsClient({ baseUrl: h.systems.url, timeoutMs: 5000 }),
-      policy: resolvePolicy(catalog),
-      notifier: { send: async () => undefined },
-      repairAttempts: 1,
-      tokenBudget: 20_000,
-      commandKeys: config.commandSigning.verifyKeys,
-      buildId: config.buildId,
-    },
+    deps: extraWorkerDeps(config, h.systems.url),
   }));
   running = worker.run();
   const versionB = { deploymentName: h.taskQueue, buildId: 'build-b' };

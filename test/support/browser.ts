@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,4 +22,15 @@ export async function launchChromium(viewport: { width: number; height: number }
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Builds the console when its build is missing or older than its sources (npm test builds it first). */
+export function ensureConsoleBuilt(): void {
+  const index = path.join(ROOT, 'console', 'dist', 'index.html');
+  const newest = (dir: string): number =>
+    Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(path.join(ROOT, 'console', 'src'))) return;
+  execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -11,7 +11,8 @@ import { createAuditService } from '../../src/audit/audit-service';
 import { buildApp } from '../../src/api/app';
 import { createPolicyService } from '../../src/api/policy-service';
 import { createProblemService } from '../../src/api/problem-service';
-import { DEV_API_KEYS, loadConfig, type ApiKeyEntry } from '../../src/config';
+import type { ActivityDeps } from '../../activities';
+import { DEV_API_KEYS, loadConfig, type ApiKeyEntry, type Config } from '../../src/config';
 import { resolvePolicy, type PolicyFile } from '../../src/domain/policy';
 import { catalog as defaultCatalog, type Catalog } from '../../src/domain/registry';
 import type { PrincipalTokenBudget } from '../../src/limits/principal-token-budget';
@@ -60,6 +61,24 @@ export interface HarnessOptions {
   tracing?: Tracing;
   /** Per-principal daily LLM tokens, shared by the API and the worker as in production. */
   principalTokens?: PrincipalTokenBudget;
+}
+
+/**
+ * The activities' dependencies of an extra worker a test starts beside the harness's (a rotated
+ * key, another build): rules extraction, the harness's demo systems, default policy, no notifications.
+ */
+export function extraWorkerDeps(config: Config, systemsUrl: string, catalog: Catalog = defaultCatalog): ActivityDeps {
+  return {
+    catalog,
+    llm: createRulesProvider(catalog),
+    systems: createSystemsClient({ baseUrl: systemsUrl, timeoutMs: 5000 }),
+    policy: resolvePolicy(catalog),
+    notifier: { send: async () => undefined },
+    repairAttempts: 1,
+    tokenBudget: 20_000,
+    commandKeys: config.commandSigning.verifyKeys,
+    buildId: config.buildId,
+  };
 }
 
 /** A real stack for one test file: demo systems, worker and API on the shared dev server. */
