@@ -2,11 +2,10 @@
  * The workflow's typed views of the worker's activities: each with its timeouts and retries, in
  * one place. Workflow code only; the activities themselves are in activities/.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ToolCall, ToolInvocation } from '../src/domain/types';
 import type { Rules } from './rules';
-import { ApplicationFailure } from '@temporalio/workflow';
 
 type Activities = ReturnType<typeof createActivities>;
 

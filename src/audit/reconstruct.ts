@@ -9,7 +9,7 @@ import type { Catalog } from '../domain/registry';
 import type { Decision, Facts } from '../domain/types';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { durationToMs, EventType, timestampToIso, toNumber, type History, type HistoryEvent, type PayloadDecoder, type Payloads, type ProtoFailure } from './history';
-import { localActivityOf } from './recorded-decisions';
+import { isRecordedDecision, localActivityOf } from './recorded-decisions';
 import type { ActivityOutcome, ApprovalStep, AuditStep, DecisionStep, FailureSummary, StatusStep } from './steps';
 
 /** The result of reading one history. */
@@ -126,9 +126,9 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
       }
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
         const local = await localActivityOf(event, decode);
-        if (local?.activityType === DECIDE_ACTIVITY && isRecord(local.result)) {
+        if (local?.activityType === DECIDE_ACTIVITY && isRecordedDecision(local.result)) {
           decisionEvents = true;
-          lastDecision = decisionEventStep(at, eventId, local.result as unknown as RecordedDecision);
+          lastDecision = decisionEventStep(at, eventId, local.result);
           steps.push(lastDecision);
         } else if (local?.activityType === LOAD_POLICY && isRecord(local.result)) {
           policy = local.result as unknown as ResolvedPolicy;

@@ -34,7 +34,7 @@ export async function localActivityOf(event: HistoryEvent, decode: PayloadDecode
 }
 
 /** Whether a decoded marker result has the shape of a recorded decision. */
-function isRecordedDecision(value: unknown): value is RecordedDecision {
+export function isRecordedDecision(value: unknown): value is RecordedDecision {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<RecordedDecision>;
   return typeof v.buildId === 'string' && typeof v.input === 'object' && v.input !== null && 'decision' in v;

@@ -37,6 +37,22 @@ function workflowSource(options: CreateWorkerOptions): Pick<WorkerOptions, 'work
   return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: WORKFLOWS_PATH };
 }
 
+/**
+ * What every worker of this build shares: its Worker Deployment version (problems stay on the build
+ * that started them, and extractions of a pinned problem run on its build; docs/OPERATIONS.md,
+ * *Deploying*), payload encryption when PAYLOAD_ENCRYPTION_KEYS is set (codecs run outside the
+ * workflow sandbox), instrumentation, identity and shutdown grace.
+ */
+function buildWorkerOptions(options: Pick<CreateWorkerOptions, 'config' | 'identity' | 'tracing' | 'log'>): Partial<WorkerOptions> {
+  return {
+    shutdownGraceTime: '10s',
+    ...(options.identity ? { identity: options.identity } : {}),
+    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(options.config)),
+    dataConverter: dataConverterFor(options.config.encryption),
+    ...workerInstrumentation(options.tracing, options.log),
+  };
+}
+
 /** Creates a worker polling the problems task queue with the given activities. */
 export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { config } = options;
@@ -54,13 +70,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    shutdownGraceTime: '10s',
-    ...(options.identity ? { identity: options.identity } : {}),
-    // A Worker Deployment version: problems stay on the build that started them (docs/OPERATIONS.md, *Deploying*).
-    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
-    // Payload encryption when PAYLOAD_ENCRYPTION_KEYS is set; codecs run outside the workflow sandbox.
-    dataConverter: dataConverterFor(config.encryption),
-    ...workerInstrumentation(options.tracing, options.log),
+    ...buildWorkerOptions(options),
   });
   return { worker, connection };
 }
@@ -84,12 +94,7 @@ export async function createExtractionWorker(options: Omit<CreateWorkerOptions, 
     taskQueue,
     activities: { extractProblem: (input: Parameters<typeof extractProblem>[1]) => extractProblem(deps, input) },
     maxConcurrentActivityTaskExecutions: modelHosting ? config.llm.local.concurrency : config.worker.maxConcurrentActivityTaskExecutions,
-    shutdownGraceTime: '10s',
-    ...(options.identity ? { identity: options.identity } : {}),
-    // The same version as the orchestration workers of this build: extractions of a pinned problem run on its build.
-    workerDeploymentOptions: workerDeploymentOptions(deploymentOf(config)),
-    dataConverter: dataConverterFor(config.encryption),
-    ...workerInstrumentation(options.tracing, options.log),
+    ...buildWorkerOptions(options),
   });
   return { worker, connection };
 }
