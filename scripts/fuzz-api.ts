@@ -7,6 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { drillKeys } from './drills/lib/problems';
 import { startStack, type DrillStack } from './drills/lib/stack';
@@ -39,8 +41,10 @@ async function main(): Promise<number> {
   ];
   try {
     return await new Promise<number>((resolve) => {
-      const child = spawn(SCHEMATHESIS, args, { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
-      child.once('exit', (code) => resolve(code ?? 1));
+      const child = spawn(SCHEMATHESIS, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCHEMATHESIS_HOOKS: '' } });
+      relay(child.stdout, process.stdout);
+      relay(child.stderr, process.stderr);
+      child.once('close', (code) => resolve(code ?? 1));
       child.once('error', (err) => {
         console.error(`cannot run ${SCHEMATHESIS}: ${err.message} (run scripts/fuzz-api.sh)`);
         resolve(1);
@@ -49,6 +53,24 @@ async function main(): Promise<number> {
   } finally {
     await stack?.stop();
   }
+}
+
+/**
+ * Copies schemathesis's output line by line behind a prefix, its `=====` banners rewritten:
+ * its closing banner (`=== 2 warnings in 150.04s ===`) reads as the closing line of a pytest run
+ * that executed no test, and CI would then take the whole run for one that ran none.
+ */
+function relay(from: Readable, to: NodeJS.WritableStream): void {
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+    to.write(`fuzz | ${unbanner(line)}\n`);
+  });
+}
+
+/** `=== 2 warnings in 150.04s ===` → `[2 warnings; 150.04 s]`; other lines unchanged. */
+function unbanner(line: string): string {
+  const banner = /^\s*={3,}\s*(.*?)\s*={3,}\s*$/.exec(line);
+  if (!banner) return line;
+  return `[${banner[1]!.replace(/ in ([\d.]+)s$/, '; $1 s')}]`;
 }
 
 main().then((code) => process.exit(code), (err) => {
