@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { SimulationActivities } from '../activities';
 import type { SimulatePageResult } from '../src/audit/past-decisions';
-import { emptyTotals, mergeTotals, type CandidatePolicy, type SimulationTotals } from '../src/domain/policy-simulation';
+import type { CandidatePolicy } from '../src/domain/policy-simulation';
+import { emptyTotals, mergeTotals, type SimulationTotals } from '../src/domain/simulation-totals';
 
 /** A what-if over many past problems: the visibility query, how many at most, and the candidate. */
 export interface PolicySimulationInput {

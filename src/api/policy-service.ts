@@ -4,7 +4,8 @@ import { policySimulationWorkflow, type PolicySimulationInput } from '../../work
 import { payloadDecoder, type History } from '../audit/history';
 import { pastProblemsQuery, simulatePage, type SimulatePageResult } from '../audit/past-decisions';
 import { checkPolicyFile, type ResolvedPolicy } from '../domain/policy';
-import { emptyTotals, finishTotals, mergeTotals, type CandidatePolicy, type SimulationTotals } from '../domain/policy-simulation';
+import { finishTotals, type CandidatePolicy } from '../domain/policy-simulation';
+import { emptyTotals, mergeTotals, type SimulationTotals } from '../domain/simulation-totals';
 import type { Catalog } from '../domain/registry';
 import { ApiError } from './errors';
 import type { SimulationBody, SimulationResponse } from './schemas';

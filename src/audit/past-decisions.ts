@@ -1,16 +1,9 @@
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
-import {
-  addToTotals,
-  emptyTotals,
-  isReported,
-  simulateProblem,
-  type CandidatePolicy,
-  type SimulatedProblem,
-  type SimulationTotals,
-} from '../domain/policy-simulation';
+import { addToTotals, isReported, simulateProblem, type CandidatePolicy, type SimulatedProblem } from '../domain/policy-simulation';
 import type { Catalog } from '../domain/registry';
+import { emptyTotals, type SimulationTotals } from '../domain/simulation-totals';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { payloadDecoder } from './history';
 import { recordedDecisionsOf } from './recorded-decisions';

@@ -1,6 +1,7 @@
 import { defaultBillingPolicy } from './billing-dispute/schema';
 import { checkPolicyFile, resolvePolicy } from './policy';
-import { addToTotals, emptyTotals, finishTotals, isReported, mergeTotals, simulateProblem, type CandidatePolicy, type SimulatedProblem } from './policy-simulation';
+import { addToTotals, finishTotals, isReported, simulateProblem, type CandidatePolicy, type SimulatedProblem } from './policy-simulation';
+import { emptyTotals, mergeTotals } from './simulation-totals';
 import { runDecision, type DecisionInput, type RecordedDecision } from './recorded-decision';
 import { catalog } from './registry';
 

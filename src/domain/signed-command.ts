@@ -1,4 +1,4 @@
-import { ed25519 } from '@noble/curves/ed25519';
+import type * as Ed25519 from '@noble/curves/ed25519';
 import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import canonicalize from 'canonicalize';
 
@@ -52,6 +52,16 @@ export function commandMessage(kind: CommandKind, problemId: string, fields: obj
 const HEX = /^[0-9a-f]+$/i;
 
 /**
+ * The Ed25519 implementation, loaded on the first verification: workflow code re-evaluates its
+ * bundle's modules for every workflow it starts, and @noble/curves' set-up costs more than a
+ * problem's own workflow code, for a module only an approval or a clarification needs.
+ */
+function ed25519(): typeof Ed25519.ed25519 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@noble/curves/ed25519') as typeof Ed25519).ed25519;
+}
+
+/**
  * Verifies a command's signature against the accepted keys at `nowMs` (workflow time).
  * Returns `null` when the command is authentic and fresh, else the rejection type.
  */
@@ -68,7 +78,7 @@ export function verifyCommand(
   if (!key || signature.value.length !== 128 || !HEX.test(signature.value)) return 'command_signature_invalid';
   let valid = false;
   try {
-    valid = ed25519.verify(hexToBytes(signature.value), commandMessage(kind, problemId, fields, signature), hexToBytes(key.publicKey));
+    valid = ed25519().verify(hexToBytes(signature.value), commandMessage(kind, problemId, fields, signature), hexToBytes(key.publicKey));
   } catch {
     valid = false;
   }
