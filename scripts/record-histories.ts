@@ -22,6 +22,8 @@ import { keys, startHarness, submit, waitForStatus, type Harness } from '../test
 import { startDevServer } from './lib/dev-server';
 
 const OUT_DIR = path.resolve(__dirname, '../test/histories');
+/** A history of earlier workflow code, kept when the current paths are recorded again. */
+const LEGACY_HISTORY = /^[a-z_]+-pre-[a-z-]+?-/;
 const FINAL: ProblemStatus[] = ['completed', 'rejected', 'failed'];
 const SETTLED: ProblemStatus[] = [...FINAL, 'awaiting_approval', 'needs_clarification'];
 const APPROVERS = [keys.bob, keys.carol, keys.erin];
@@ -131,7 +133,9 @@ async function main(): Promise<void> {
     const byKind = { default: await startHarness({ ...common, policy }), short: await startHarness({ ...common, policy: shortPolicy }) };
     harnesses.push(byKind.default, byKind.short);
     fs.mkdirSync(OUT_DIR, { recursive: true });
-    for (const f of fs.readdirSync(OUT_DIR).filter((n) => n.endsWith('.json'))) fs.rmSync(path.join(OUT_DIR, f));
+    // Histories of earlier workflow code (`<type>-pre-<change>-<path>.json`) stay: they are what
+    // problems started before a change look like, and must keep replaying (replay.test.ts).
+    for (const f of fs.readdirSync(OUT_DIR).filter((n) => n.endsWith('.json') && !LEGACY_HISTORY.test(n))) fs.rmSync(path.join(OUT_DIR, f));
     const written = new Set<string>();
     for (const scenario of [...scenarios, ...sampleScenarios()]) {
       const h = byKind[scenario.harness ?? 'default'];

@@ -7,7 +7,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ResolvedPolicy } from '../src/domain/policy';
 import { DECISION_ERROR } from '../src/domain/recorded-decision';
-import type { Decision, Facts, ToolCall } from '../src/domain/types';
+import type { Decision, Facts } from '../src/domain/types';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
 import { loadPolicyActivity, local, notify, recordedRules } from './activities';
 import { getProblemQuery, type ProblemInput } from './definitions';
@@ -22,7 +22,7 @@ import { runFollowUp } from './stages/follow-up';
 import { runSaga } from './stages/saga';
 import { commandGuard } from './stages/signed-commands';
 import { toolRunner } from './stages/tool-step';
-import { verifyClaims } from './stages/verification';
+import { verifyClaims, type PlannedStage } from './stages/verification';
 import type { ProblemState, ProblemStatus } from './state';
 
 type Execute = Extract<Decision, { kind: 'execute' }>;
@@ -107,12 +107,14 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
       decision = clarifyDecisionOf(extraction);
       if (extraction.candidateType) state.type = extraction.candidateType;
     } else {
-      const plan = await rules.plan({ type: extraction.type, claims: extraction.claims, facts: {} });
+      // Planned by the extraction when it ran on this problem's own task queue, so by this
+      // build's workers (a pinned version's activities stay on it); else by this worker.
+      const plan = (!input.extractionTaskQueue && extraction.plan) || (await rules.plan({ type: extraction.type, claims: extraction.claims, facts: {} }));
       if (plan.kind === 'invalid') return fail('extraction_invalid');
       state.type = extraction.type;
       state.entities = plan.claims;
       setAttributes([{ key: sa.type, value: extraction.type }]);
-      const decided = await decideOnFacts(extraction.type, plan.claims, plan.lookups);
+      const decided = await decideOnFacts(extraction.type, plan.claims, plan);
       if (typeof decided === 'string') return fail(decided);
       decision = decided;
     }
@@ -138,8 +140,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
    * first, then the type's rules, as one recorded step. Runs again before an effect whose facts
    * may have aged or moved.
    */
-  async function decideOnFacts(type: string, claims: Record<string, unknown>, firstLookups?: Record<string, ToolCall>): Promise<Decision | 'verification_failed' | typeof DECISION_ERROR> {
-    const facts = await verifyClaims(rules, runTool, { type, claims }, firstLookups);
+  async function decideOnFacts(type: string, claims: Record<string, unknown>, first?: PlannedStage): Promise<Decision | 'verification_failed' | typeof DECISION_ERROR> {
+    const facts = await verifyClaims(rules, runTool, { type, claims }, first);
     if (facts instanceof Error) return 'verification_failed';
     verifiedFacts = facts;
     const made = await rules.decide({

@@ -1,3 +1,5 @@
+import type { VerificationPlan } from './verification-plan';
+
 /** Cost and provenance of one extraction, recorded in history and summed per problem. */
 export interface ExtractionUsage {
   provider: string;
@@ -15,7 +17,17 @@ export interface ExtractionUsage {
  * request for clarification. Never raw model text.
  */
 export type ExtractionResult =
-  | { kind: 'problem'; type: string; claims: Record<string, unknown>; usage: ExtractionUsage }
+  | {
+      kind: 'problem';
+      type: string;
+      claims: Record<string, unknown>;
+      usage: ExtractionUsage;
+      /**
+       * The first verification stage, planned by the worker that extracted (the activity's
+       * result, so replay reads it): the workflow needs no `planVerification` of its own.
+       */
+      plan?: Extract<VerificationPlan, { kind: 'lookups' }>;
+    }
   | {
       kind: 'clarify';
       /** `intent_unknown`, `multiple_issues`, `missing_fields`, `extraction_invalid`, `empty_text`. */

@@ -1,6 +1,6 @@
 import { lookUpAccount, notifyCustomer } from './account';
 import { issueCredit, lookUpInvoice } from './billing-dispute/tools';
-import { call, defineProblemType, lookups, nextLookups, step, type Decide } from './plug-in';
+import { call, defineProblemType, lookups, nextStage, step, type Decide } from './plug-in';
 import { lookUpPlan, changePlan, revertPlanChange } from './plan-change/tools';
 import { planChangeClaims, planChangePolicySchema, defaultPlanChangePolicy, type PlanChangeClaims } from './plan-change/schema';
 import type { Decision } from './types';
@@ -15,13 +15,18 @@ const account = { found: true, accountId: 'ACC-1001', status: 'active', service:
 
 describe('staged verification', () => {
   test('asks stage by stage: a later stage reads the facts of the earlier ones, {} when verified', () => {
-    expect(nextLookups(staged, claims, {})).toEqual({ account: { tool: 'lookUpAccount', input: { accountId: 'ACC-1001' }, summary: 'Look up account' } });
-    expect(nextLookups(staged, claims, { account })).toEqual({ plan: { tool: 'lookUpPlan', input: { planId: 'FIBER-100' }, summary: 'Look up current plan' } });
-    expect(nextLookups(staged, claims, { account, plan: { found: false } })).toEqual({});
+    expect(nextStage(staged, claims, {})).toEqual({ lookups: { account: { tool: 'lookUpAccount', input: { accountId: 'ACC-1001' }, summary: 'Look up account' } }, last: false });
+    expect(nextStage(staged, claims, { account })).toEqual({ lookups: { plan: { tool: 'lookUpPlan', input: { planId: 'FIBER-100' }, summary: 'Look up current plan' } }, last: true });
+    expect(nextStage(staged, claims, { account, plan: { found: false } })).toEqual({ lookups: {}, last: true });
   });
 
   test('a stage with nothing to look up (the account is not on record) ends verification', () => {
-    expect(nextLookups(staged, claims, { account: { found: false } })).toEqual({});
+    expect(nextStage(staged, claims, { account: { found: false } })).toEqual({ lookups: {}, last: true });
+  });
+
+  test('a one-stage plan is the last from the start: nothing is planned after its lookups', () => {
+    const single = lookups((c: PlanChangeClaims) => ({ account: call(lookUpAccount, { accountId: c.accountId }, 'Look up account') }));
+    expect(nextStage(single, claims, {})).toMatchObject({ last: true });
   });
 
   test('the engine-facing verify() is the same plan', () => {
@@ -29,8 +34,8 @@ describe('staged verification', () => {
       name: 'staged', description: 'test', intentKeywords: ['x'], fieldHints: {}, claims: planChangeClaims, policy: planChangePolicySchema, defaultPolicy: defaultPlanChangePolicy,
       verify: staged, decide: () => ({ kind: 'reject', action: 'reject', reasonCode: 'r', ruleId: 'R' }), tools: [lookUpAccount, lookUpPlan], samples: [],
     });
-    expect(type.verify(claims, { account })).toEqual(nextLookups(staged, claims, { account }));
-    expect(type.verify(claims, {})).toEqual(nextLookups(staged, claims, {}));
+    expect(type.verify(claims, { account })).toEqual(nextStage(staged, claims, { account }));
+    expect(type.verify(claims, {})).toEqual(nextStage(staged, claims, {}));
   });
 });
 
@@ -67,7 +72,7 @@ describe('the compiler refuses what the contract forbids', () => {
     step(revertPlanChange, { id: 'revert', input: { accountId: 'ACC-1001', fromPlan: 'FIBER-100' }, summary: 'Revert' });
     const decision: Decision = decide({ claims: { invoiceId: 'INV-2001' }, facts: { invoice: { found: false } } }, undefined);
     expect(decision.reasonCode).toBe('not_found');
-    expect(Object.keys(nextLookups(invoiceOnly, { invoiceId: 'INV-2001' }, {}))).toEqual(['invoice']);
+    expect(Object.keys(nextStage(invoiceOnly, { invoiceId: 'INV-2001' }, {}).lookups)).toEqual(['invoice']);
   });
 
   test('a fact a later stage may skip is optional: decide() must check it', () => {

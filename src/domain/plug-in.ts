@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ActionStep, Decision, Facts, FieldHint, ProblemType, ToolCall, ToolDefinition } from './types';
+import type { ActionStep, Decision, Facts, FieldHint, ProblemType, ToolCall, ToolDefinition, VerificationStage } from './types';
 
 /** Carries a lookup's output type; never set at run time. */
 declare const factType: unique symbol;
@@ -82,13 +82,19 @@ export function lookups<C, L extends Lookups>(first: (claims: C) => L): Verifica
   return verification([first]);
 }
 
-/** The lookups still to run: the first stage with a lookup not yet in `factsSoFar`; `{}` when verified. */
-export function nextLookups<C>(plan: Verification<C, object>, claims: C, factsSoFar: Facts): Record<string, ToolCall> {
-  for (const stage of plan.stages) {
+/**
+ * The lookups still to run: those of the first stage with a lookup not yet in `factsSoFar`
+ * (`{}` when verified), and whether that stage is the plan's last, so nothing is left to plan
+ * once they have run.
+ */
+export function nextStage<C>(plan: Verification<C, object>, claims: C, factsSoFar: Facts): VerificationStage {
+  for (const [index, stage] of plan.stages.entries()) {
     const pending = Object.entries(stage(claims, factsSoFar)).filter((entry): entry is [string, Lookup] => entry[1] !== undefined && !(entry[0] in factsSoFar));
-    if (pending.length > 0) return Object.fromEntries(pending.map(([name, { tool, input, summary }]) => [name, { tool, input, summary }]));
+    if (pending.length > 0) {
+      return { lookups: Object.fromEntries(pending.map(([name, { tool, input, summary }]) => [name, { tool, input, summary }])), last: index === plan.stages.length - 1 };
+    }
   }
-  return {};
+  return { lookups: {}, last: true };
 }
 
 /** The facts a verification plan yields. */
@@ -120,5 +126,5 @@ export interface ProblemTypeSpec<C extends z.ZodObject, F extends object, P> {
  */
 export function defineProblemType<C extends z.ZodObject, F extends object, P>(spec: ProblemTypeSpec<C, F, P>): ProblemType<C, F, P> {
   const { verify: plan, ...rest } = spec;
-  return { ...rest, verify: (claims, factsSoFar) => nextLookups(plan, claims, factsSoFar) };
+  return { ...rest, verify: (claims, factsSoFar) => nextStage(plan, claims, factsSoFar) };
 }

@@ -57,7 +57,13 @@ describe('planVerification', () => {
   test('validates claims and plans lookups not yet verified, with run options', () => {
     const first = planVerification(catalog, { type: 'billing_dispute', claims, facts: {} });
     expect(first).toMatchObject({ kind: 'lookups', lookups: { invoice: { tool: 'lookUpInvoice', input: { invoiceId: 'INV-2001' }, run: { timeoutMs: expect.any(Number) } } } });
-    expect(planVerification(catalog, { type: 'billing_dispute', claims, facts: { invoice } })).toMatchObject({ kind: 'lookups', lookups: {} });
+    expect(planVerification(catalog, { type: 'billing_dispute', claims, facts: { invoice } })).toMatchObject({ kind: 'lookups', lookups: {}, last: true });
+  });
+
+  test('says when a stage is the last, so the workflow does not plan again after it', () => {
+    expect(planVerification(catalog, { type: 'billing_dispute', claims, facts: {} })).toMatchObject({ last: true });
+    const connectivity = { accountId: 'ACC-1001', service: 'fiber' };
+    expect(planVerification(catalog, { type: 'connectivity_issue', claims: connectivity, facts: {} })).toMatchObject({ kind: 'lookups', last: false });
   });
 
   test('untrusted claims the schema refuses, or an unknown type, are invalid', () => {

@@ -18,7 +18,7 @@ describe('the problem catalog', () => {
   test.each(problemTypes.map((t) => [t.name, t] as const))('%s: hints name claims fields, verify names registered read tools', (_name, type) => {
     for (const field of Object.keys(type.fieldHints)) expect(Object.keys(type.claims.shape)).toContain(field);
     const sample = Object.fromEntries(Object.keys(type.claims.shape).map((k) => [k, 'X']));
-    for (const call of Object.values(type.verify(sample as never, {}))) {
+    for (const call of Object.values(type.verify(sample as never, {}).lookups)) {
       const tool = catalog.tool(call.tool);
       expect(tool).toBeDefined();
       expect(type.tools).toContain(tool);

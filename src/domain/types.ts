@@ -141,6 +141,13 @@ export type FieldHint =
 /** Verified facts as the engine holds them, keyed by lookup name; a type sees them typed (`FactsOf`). */
 export type Facts = Record<string, unknown>;
 
+/** One stage of a type's verification: its lookups by fact name, and whether a later stage may follow. */
+export interface VerificationStage {
+  lookups: Record<string, ToolCall>;
+  /** No stage follows: once these lookups have run, every fact is verified. */
+  last: boolean;
+}
+
 /**
  * A problem type: everything the platform needs to extract, verify, decide and act. Written with
  * `defineProblemType()` (src/domain/plug-in.ts), which types `F` from the lookup tools' output
@@ -161,9 +168,10 @@ export interface ProblemType<C extends z.ZodObject = z.ZodObject, F extends obje
   defaultPolicy: P;
   /**
    * The read-only lookups to run next, given the facts verified so far: those of the first stage
-   * with a lookup not yet in `factsSoFar`. Called again after each stage; `{}` means verified.
+   * with a lookup not yet in `factsSoFar`. Called again after each stage unless it was the
+   * `last`; no lookups means verified.
    */
-  verify(claims: z.infer<C>, factsSoFar: Facts): Record<string, ToolCall>;
+  verify(claims: z.infer<C>, factsSoFar: Facts): VerificationStage;
   /** Pure decision over claims, verified facts and policy. */
   decide(input: { claims: z.infer<C>; facts: F }, policy: P): Decision;
   tools: readonly ToolDefinition[];

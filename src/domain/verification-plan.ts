@@ -9,6 +9,11 @@ export type VerificationPlan =
       claims: Record<string, unknown>;
       /** Lookups to run now, keyed by fact name; empty when every fact is verified. */
       lookups: Record<string, ToolCall & { run: ToolRunOptions }>;
+      /**
+       * No later stage: once these lookups have run every fact is verified, and the workflow
+       * decides without planning again. Absent from plans recorded before it existed.
+       */
+      last?: boolean;
     }
   /** The extraction named an unknown type or claims its schema refuses: untrusted input stops here. */
   | { kind: 'invalid' };
@@ -28,10 +33,12 @@ export function planVerification(catalog: Catalog, request: { type: string; clai
   const problemType = catalog.get(request.type);
   const claims = problemType?.claims.safeParse(request.claims);
   if (!problemType || !claims?.success) return { kind: 'invalid' };
-  const planned = Object.entries(problemType.verify(claims.data, request.facts)).filter(([name]) => !(name in request.facts));
+  const stage = problemType.verify(claims.data, request.facts);
+  const planned = Object.entries(stage.lookups).filter(([name]) => !(name in request.facts));
   return {
     kind: 'lookups',
     claims: claims.data,
     lookups: Object.fromEntries(planned.map(([name, call]) => [name, { ...call, run: runOptionsOf(catalog, call.tool) }])),
+    last: stage.last || planned.length === 0,
   };
 }

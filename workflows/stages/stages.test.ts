@@ -103,14 +103,22 @@ describe('verification stage', () => {
   test('runs the lookups stage by stage, each stage planned from the facts verified before it', async () => {
     const rules = rulesPlanning({ owner: lookup('lookUpOwner') });
     const tools = fakeTools({ 'verify-widget': () => ({ ownerId: 'O-1' }), 'verify-owner': () => ({ name: 'Olga' }) });
-    const facts = await verifyClaims(rules, tools, { type: 'widget', claims: {} }, { widget: lookup('lookUpWidget') });
+    const facts = await verifyClaims(rules, tools, { type: 'widget', claims: {} }, { lookups: { widget: lookup('lookUpWidget') } });
     expect(facts).toEqual({ widget: { ownerId: 'O-1' }, owner: { name: 'Olga' } });
     expect(rules.seen).toEqual([{ widget: { ownerId: 'O-1' } }, { widget: { ownerId: 'O-1' }, owner: { name: 'Olga' } }]);
   });
 
+  test('after the last stage nothing more is planned', async () => {
+    const rules = rulesPlanning({ owner: lookup('lookUpOwner') });
+    const tools = fakeTools({ 'verify-widget': () => ({ ownerId: 'O-1' }) });
+    const facts = await verifyClaims(rules, tools, { type: 'widget', claims: {} }, { lookups: { widget: lookup('lookUpWidget') }, last: true });
+    expect(facts).toEqual({ widget: { ownerId: 'O-1' } });
+    expect(rules.seen).toEqual([]);
+  });
+
   test('a lookup that fails stops verification with its error', async () => {
     const tools = fakeTools({ 'verify-widget': () => { throw toolFailure('DownstreamUnavailable'); } });
-    expect(await verifyClaims(rulesPlanning(), tools, { type: 'widget', claims: {} }, { widget: lookup('lookUpWidget') })).toBeInstanceOf(Error);
+    expect(await verifyClaims(rulesPlanning(), tools, { type: 'widget', claims: {} }, { lookups: { widget: lookup('lookUpWidget') } })).toBeInstanceOf(Error);
   });
 
   test('claims the rules no longer accept stop verification', async () => {
