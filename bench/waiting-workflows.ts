@@ -21,7 +21,7 @@ import { startDevServer } from '../scripts/lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../scripts/lib/processes';
 import { digestOf } from '../src/domain/digest';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
-import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { workflowSourceBundle } from '../src/temporal/worker';
 import type { ProblemInput } from '../workflows/definitions';
 import { pool } from './lib/stats';
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const sampleMs = Number(values['sample-s']) * 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-waiting-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowCode({ ...workflowSourceBundle, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
   fs.writeFileSync(bundlePath, bundle.code);
 
   const server = await startDevServer({ headless: true, dbFile: path.join(dir, 'temporal.db') });

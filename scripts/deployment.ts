@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config';
 import { dataConverterFor } from '../src/temporal/codec/data-converter';
 import { connectionOptions } from '../src/temporal/connection';
 import { describeDeployment, setCurrentVersion, upgradePinned } from '../src/temporal/deployment';
-import { deploymentOf, WORKFLOWS_PATH } from '../src/temporal/worker';
+import { deploymentOf, workflowSource } from '../src/temporal/worker';
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'build-id': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'timeout-s': { type: 'string', default: '60' } } });
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'upgrade-pinned': {
-        const replay = { ...(config.worker.workflowBundlePath ? { workflowBundle: { codePath: config.worker.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }), dataConverter: dataConverterFor(config.encryption) };
+        const replay = { ...workflowSource({ config }), dataConverter: dataConverterFor(config.encryption) };
         const report = await upgradePinned(client, { deploymentName: name, buildId: ownBuildId }, replay, { dryRun: values['dry-run'], identity: 'npm run deployment' });
         const verb = values['dry-run'] ? 'would move' : 'moved';
         console.log(`${verb} ${report.upgraded.length} problem(s) to ${ownBuildId}; ${report.stranded.length} do not replay on this code`);

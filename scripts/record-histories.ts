@@ -16,7 +16,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { PolicyFile } from '../src/domain/policy';
 import type { FaultSettings } from '../src/systems/faults';
 import { problemTypes } from '../src/domain/registry';
-import { WORKFLOWS_PATH } from '../src/temporal/worker';
+import { workflowSourceBundle } from '../src/temporal/worker';
 import type { ProblemState, ProblemStatus } from '../workflows/state';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../test/support/harness';
 import { startDevServer } from './lib/dev-server';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const harnesses: Harness[] = [];
   try {
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+    const bundle = await bundleWorkflowCode({ ...workflowSourceBundle, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
     fs.writeFileSync(bundlePath, bundle.code);
     process.env.TEST_TMP_DIR = dir;
     const common = { temporalAddress: server.address, workflowBundlePath: bundlePath };

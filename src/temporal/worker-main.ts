@@ -11,7 +11,7 @@ import { activityDepsFromConfig } from './activity-deps';
 import { dataConverterFor } from './codec/data-converter';
 import { connectionOptions } from './connection';
 import { describeDeployment, setCurrentVersion, upgradePinned } from './deployment';
-import { createExtractionWorker, createWorker, deploymentOf, WORKFLOWS_PATH } from './worker';
+import { createExtractionWorker, createWorker, deploymentOf, workflowSource } from './worker';
 
 /**
  * Which workers this process runs:
@@ -46,7 +46,7 @@ async function takeOverDeployment(config: Config, log: Logger): Promise<void> {
       log.info({ deployment: name, buildId, versions: (await describeDeployment(client, name)).versions }, 'worker version is current');
     }
     if (upgrade) {
-      const replay = { ...(config.worker.workflowBundlePath ? { workflowBundle: { codePath: config.worker.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }), dataConverter: dataConverterFor(config.encryption) };
+      const replay = { ...workflowSource({ config }), dataConverter: dataConverterFor(config.encryption) };
       const report = await upgradePinned(client, version, replay, { identity: `worker-${process.pid}` });
       if (report.upgraded.length > 0) log.info({ buildId, upgraded: report.upgraded.length, from: [...new Set(report.upgraded.map((u) => u.from))] }, 'pinned problems replayed on this build and moved to it');
       for (const s of report.stranded) {

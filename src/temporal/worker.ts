@@ -15,7 +15,22 @@ import { workerDeploymentOptions } from './deployment';
 export const deploymentOf = (config: Config) => ({ name: config.worker.deployment.name, buildId: config.buildId });
 
 /** Where the workflow code lives; bundled by the worker (or prebuilt for production). */
-export const WORKFLOWS_PATH = require.resolve('../../workflows');
+const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+/**
+ * Modules the worker evaluates once and its workflows share (the SDK's `preloadModules`): with
+ * the reusable V8 context every other module of the bundle is evaluated again for each workflow,
+ * and stays in memory while the workflow is cached. Only pure, stateless modules belong here:
+ * the digest (SHA-256 and canonical JSON; their scratch buffers are used synchronously) and the
+ * signed-command check (its Ed25519 verifier is loaded on first use, by the workflow using it).
+ */
+export const SHARED_WORKFLOW_MODULES = [require.resolve('../domain/digest'), require.resolve('../domain/signed-command')];
+
+/** How to bundle the workflow code from source (`bundleWorkflowCode`, replayers). */
+export const workflowSourceBundle = { workflowsPath: WORKFLOWS_PATH, preloadModules: SHARED_WORKFLOW_MODULES };
+
+/** The worker option that bundles the workflow code from source, as {@link workflowSourceBundle}. */
+export const workflowSourceOptions = { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } } satisfies Partial<WorkerOptions>;
 
 /** Options for building a worker; tests pass a prebuilt bundle to save seconds per file. */
 export interface CreateWorkerOptions {
@@ -31,10 +46,10 @@ export interface CreateWorkerOptions {
 }
 
 /** Explicit bundle, else the prebuilt one of WORKFLOW_BUNDLE_PATH, else bundle the sources at start-up. */
-function workflowSource(options: CreateWorkerOptions): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowSource(options: Pick<CreateWorkerOptions, 'config' | 'workflowBundle'>): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
   const prebuilt = options.config.worker.workflowBundlePath;
-  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath: WORKFLOWS_PATH };
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : workflowSourceOptions;
 }
 
 /**

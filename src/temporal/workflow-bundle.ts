@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { OTEL_WORKFLOW_INTERCEPTOR_MODULE } from '../observability/tracing';
-import { WORKFLOWS_PATH } from './worker';
+import { workflowSourceBundle } from './worker';
 
 const quietLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
 
@@ -13,7 +13,7 @@ const quietLogger = { info() {}, warn() {}, error: console.error, debug() {}, tr
  */
 export async function bundleWorkflows(options: { verbose?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...workflowSourceBundle,
     workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTOR_MODULE],
     ...(options.verbose ? {} : { logger: quietLogger }),
   });

@@ -3,12 +3,14 @@
  * context each workflow gets its own module cache, so every module reached from
  * workflows/index.ts through a value import is evaluated again per workflow: its set-up costs
  * CPU on every problem and its objects stay in memory while the workflow is cached (issue 17).
- * Type-only imports are erased, and a `require()` inside a function is evaluated when it is
- * called (the legacy rules, the Ed25519 verifier), so neither counts.
+ * Type-only imports are erased, a `require()` inside a function is evaluated when it is called
+ * (the legacy rules, the Ed25519 verifier), and the modules the worker preloads are evaluated
+ * once and shared (SHARED_WORKFLOW_MODULES), so none of them counts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { SHARED_WORKFLOW_MODULES } from '../../src/temporal/worker';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -46,12 +48,12 @@ function resolveLocal(from: string, specifier: string): string {
 
 const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
-/** Own modules and packages evaluated when the bundle's entry is. */
-function evaluatedGraph(entry: string): { files: string[]; packages: string[] } {
+/** Own modules and packages evaluated when the bundle's entry is, short of the `shared` ones. */
+function evaluatedGraph(entry: string, shared: readonly string[] = []): { files: string[]; packages: string[] } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
-    if (files.has(file)) return;
+    if (files.has(file) || shared.includes(file)) return;
     files.add(file);
     for (const specifier of valueImports(file)) {
       if (specifier.startsWith('.')) visit(resolveLocal(file, specifier));
@@ -63,10 +65,20 @@ function evaluatedGraph(entry: string): { files: string[]; packages: string[] } 
 }
 
 describe('the workflow bundle, as evaluated per workflow', () => {
-  const graph = evaluatedGraph(path.join(ROOT, 'workflows/index.ts'));
+  const entry = path.join(ROOT, 'workflows/index.ts');
+  const graph = evaluatedGraph(entry, SHARED_WORKFLOW_MODULES);
 
-  it('loads only the SDK, the digest and canonical JSON: no schema library, no Ed25519 set-up', () => {
-    expect(graph.packages).toEqual(['@noble/hashes', '@temporalio/common', '@temporalio/workflow', 'canonicalize']);
+  it('loads no package but the SDK: no schema library, no Ed25519 set-up, the digest shared', () => {
+    expect(graph.packages).toEqual(['@temporalio/common', '@temporalio/workflow']);
+    expect(evaluatedGraph(entry).packages).toEqual(['@noble/hashes', '@temporalio/common', '@temporalio/workflow', 'canonicalize']);
+  });
+
+  it('shares only modules that import nothing but pure packages', () => {
+    for (const shared of SHARED_WORKFLOW_MODULES) {
+      const { files, packages } = evaluatedGraph(shared);
+      expect(files).toEqual([path.relative(ROOT, shared)]);
+      expect(packages.every((p) => ['@noble/hashes', 'canonicalize'].includes(p))).toBe(true);
+    }
   });
 
   it('loads no catalog, schema or rule module', () => {

@@ -12,7 +12,7 @@ import { startDevServer, type DevServer } from '../../lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../lib/processes';
 import { loadConfig } from '../../../src/config';
 import { waitForCurrentVersion } from '../../../src/temporal/deployment';
-import { deploymentOf, WORKFLOWS_PATH } from '../../../src/temporal/worker';
+import { deploymentOf, workflowSourceBundle } from '../../../src/temporal/worker';
 import { systemsAdminToken } from './admin';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -140,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   let bundlePath = options.bundlePath;
   if (!bundlePath) {
     bundlePath = path.join(dir, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundleLogger });
+    const { code } = await bundleWorkflowCode({ ...workflowSourceBundle, logger: quietBundleLogger });
     fs.writeFileSync(bundlePath, code);
   }
 
