@@ -15,4 +15,10 @@ export const Patches = {
    * written together.
    */
   recordedDecisions: 'recorded-decisions',
+  /**
+   * A problem's final status reaches visibility with its close, in the last workflow task, instead
+   * of one task earlier before the completion notice: one visibility write fewer per problem.
+   * Checked in the first workflow task, whose other patch marker already writes visibility.
+   */
+  finalStatusWithClose: 'final-status-with-close',
 } as const;

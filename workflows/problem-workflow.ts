@@ -57,6 +57,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   let verifiedFacts: Facts = {};
   let policy: ResolvedPolicy | undefined;
   const recorded = patched(Patches.recordedDecisions);
+  const finalStatusWithClose = recorded && patched(Patches.finalStatusWithClose);
   let rules: Rules = recordedRules;
   const runTool = toolRunner(input.problemId, () => rules);
   /** Search attributes written with the next status change (one event per transition). */
@@ -66,12 +67,20 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     if (recorded) pendingAttributes.push(...attributes);
     else upsertSearchAttributes(attributes);
   };
-  const setStatus = (status: ProblemStatus): void => {
+  /** The problem's status as queries, the API and the Web UI's details see it. */
+  const markStatus = (status: ProblemStatus): void => {
     state.status = status;
     state.updatedAt = new Date().toISOString();
-    upsertSearchAttributes([...pendingAttributes, { key: sa.status, value: status }]);
-    pendingAttributes = [];
     setCurrentDetails(detailsOf(state));
+  };
+  /** The status (and the attributes waiting for it) written to visibility. */
+  const writeStatus = (): void => {
+    upsertSearchAttributes([...pendingAttributes, { key: sa.status, value: state.status }]);
+    pendingAttributes = [];
+  };
+  const setStatus = (status: ProblemStatus): void => {
+    markStatus(status);
+    writeStatus();
   };
   /** The policy in force: a local activity for problems of this build, an activity before. */
   const loadPolicy = (summary: string): Promise<ResolvedPolicy> => (recorded ? local.loadPolicy : loadPolicyActivity).executeWithOptions({ summary }, []);
@@ -83,9 +92,11 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
 
   const finish = async (status: ProblemStatus, outcome: Record<string, unknown> | null): Promise<ProblemState> => {
     state.outcome = outcome;
-    setStatus(status);
+    if (finalStatusWithClose) markStatus(status);
+    else setStatus(status);
     await notify({ event: 'completed', problemId: input.problemId, status, reasonCode: (outcome?.reasonCode as string | undefined) ?? state.decision?.reasonCode ?? null });
     await condition(allHandlersFinished);
+    if (finalStatusWithClose) writeStatus();
     return state;
   };
   /** Ends the problem as failed with a reason code; internal messages stay in history, never in the outcome. */
