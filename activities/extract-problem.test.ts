@@ -43,6 +43,14 @@ describe('extractProblem activity', () => {
     expect(calls).toHaveLength(1);
   });
 
+  test("the claims come back with their first verification stage planned by the type's rules, and whether it is the last", async () => {
+    const result = await run(scripted([valid]).llm, input(['charged twice']));
+    expect(result).toMatchObject({
+      kind: 'problem',
+      plan: { kind: 'lookups', claims: { invoiceId: 'INV-2001' }, last: true, lookups: { invoice: { tool: 'lookUpInvoice', input: { invoiceId: 'INV-2001' }, run: { timeoutMs: expect.any(Number) } } } },
+    });
+  });
+
   test('one invalid answer gets one repair turn carrying the errors; a valid repair is used', async () => {
     const { llm, calls } = scripted(['{"type": "billing_dispute", ', valid]);
     const result = await run(llm, input(['charged twice']));

@@ -30,6 +30,8 @@ const lookup = (tool: string, input: Record<string, unknown> = {}) => ({ tool, i
 
 /** What one test scripts: the verification stages, the rules' decision, and the tools' answers. */
 interface Script {
+  /** The first stage, as the extraction activity plans it (absent: the workflow plans it). */
+  extracted?: Extract<VerificationPlan, { kind: 'lookups' }>;
   stages?: VerificationPlan[];
   decide?: (input: DecisionInput) => Decision | null;
   tools?: Record<string, (call: ToolInvocation) => unknown>;
@@ -44,17 +46,21 @@ beforeAll(async () => {
 afterAll(async () => env?.teardown());
 
 /** Runs one problem to rest on a worker whose activities follow `script`; returns its result and the calls seen. */
-async function runProblem(script: Script): Promise<{ state: ProblemState; decideInputs: DecisionInput[]; toolCalls: string[] }> {
+async function runProblem(script: Script): Promise<{ state: ProblemState; decideInputs: DecisionInput[]; toolCalls: string[]; plans: number }> {
   const taskQueue = `branches-${randomUUID()}`;
+  let plans = 0;
   const decideInputs: DecisionInput[] = [];
   const toolCalls: string[] = [];
   const stages = [...(script.stages ?? [])];
   const activities: Partial<Activities> & Record<string, unknown> = {
-    extractProblem: async () => ({ kind: 'problem', type: 'widget', claims: { widgetId: 'W-1' }, usage }),
+    extractProblem: async () => ({ kind: 'problem', type: 'widget', claims: { widgetId: 'W-1' }, usage, ...(script.extracted ? { plan: script.extracted } : {}) }),
     loadPolicy: async () => policy,
     loadCommandKeys: async () => [],
     notify: async () => undefined,
-    planVerification: async ({ claims }) => stages.shift() ?? { kind: 'lookups', claims: claims as Record<string, unknown>, lookups: {} },
+    planVerification: async ({ claims }) => {
+      plans += 1;
+      return stages.shift() ?? { kind: 'lookups', claims: claims as Record<string, unknown>, lookups: {} };
+    },
     decide: async (input): Promise<RecordedDecision> => {
       decideInputs.push(input);
       return { input, decision: script.decide ? script.decide(input) : null, buildId: 'test-build' };
@@ -80,7 +86,7 @@ async function runProblem(script: Script): Promise<{ state: ProblemState; decide
       args: [{ problemId, text: 'widget W-1 is broken', channel: 'api', submittedBy: 'alice', requestDigest: 'd' }],
     }),
   );
-  return { state, decideInputs, toolCalls };
+  return { state, decideInputs, toolCalls, plans };
 }
 
 const execute = (steps: Extract<Decision, { kind: 'execute' }>['steps']): Decision => ({ kind: 'execute', action: 'fix_widget', reasonCode: 'widget_fixable', ruleId: 'W-10', steps });
@@ -107,6 +113,34 @@ describe('problemWorkflow branches, activities mocked', () => {
     expect(decideInputs).toHaveLength(1);
     expect(decideInputs[0]).toMatchObject({ type: 'widget', claims, facts: { widget: { ownerId: 'O-1' }, owner: { name: 'Olga' } }, policyVersion: 'test-1', policy: { limit: 10 } });
     expect(state).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'widget_fine' }, decision: { ruleId: 'W-01', buildId: 'test-build', verifiedFacts: ['owner', 'widget'] } });
+  });
+
+  test("the extraction's plan of a one-stage type: its lookups run and the problem is decided without planVerification", async () => {
+    const claims = { widgetId: 'W-1' };
+    const { state, decideInputs, toolCalls, plans } = await runProblem({
+      extracted: { kind: 'lookups', claims, lookups: { widget: lookup('lookUpWidget') }, last: true },
+      decide: () => ({ kind: 'reject', action: 'reject', reasonCode: 'widget_fine', ruleId: 'W-01' }),
+      tools: { lookUpWidget: () => ({ ownerId: 'O-1' }) },
+    });
+    expect(plans).toBe(0);
+    expect(toolCalls).toEqual(['lookUpWidget']);
+    expect(decideInputs[0]).toMatchObject({ claims, facts: { widget: { ownerId: 'O-1' } } });
+    expect(state).toMatchObject({ status: 'rejected', outcome: { reasonCode: 'widget_fine' } });
+  });
+
+  test("a stage that is not the last is followed by planning the next from its facts; a plan without 'last' (recorded before it existed) too", async () => {
+    const claims = { widgetId: 'W-1' };
+    for (const extracted of [{ kind: 'lookups' as const, claims, lookups: { widget: lookup('lookUpWidget') }, last: false }, { kind: 'lookups' as const, claims, lookups: { widget: lookup('lookUpWidget') } }]) {
+      const { decideInputs, toolCalls, plans } = await runProblem({
+        extracted,
+        stages: [{ kind: 'lookups', claims, lookups: { owner: lookup('lookUpOwner') }, last: true }],
+        decide: () => ({ kind: 'reject', action: 'reject', reasonCode: 'widget_fine', ruleId: 'W-01' }),
+        tools: { lookUpWidget: () => ({ ownerId: 'O-1' }), lookUpOwner: () => ({ name: 'Olga' }) },
+      });
+      expect(plans).toBe(1);
+      expect(toolCalls).toEqual(['lookUpWidget', 'lookUpOwner']);
+      expect(decideInputs[0]).toMatchObject({ facts: { widget: { ownerId: 'O-1' }, owner: { name: 'Olga' } } });
+    }
   });
 
   test('a lookup the system of record refuses ends the problem failed with verification_failed, with no decision', async () => {
