@@ -5,11 +5,13 @@
  * Samples the worker's RSS (its whole process tree) while they start and while they wait,
  * then prints a table plus the history size of a waiting problem.
  *
- *   npm run bench:waiting -- [--count 10000] [--cache 500] [--window 300] [--hold-s 60] [--sample-s 10]
+ *   npm run bench:waiting -- [--count 10000] [--cache 500] [--window 300] [--hold-s 60] [--sample-s 10] [--approvals-probe 200]
  *
  * Problems are started through the Temporal client with the same input the API sends, so the
  * figure is the worker's, not the API's. At most `--window` problems are on their way to
  * approval at any time (arrivals, not one burst of N), so the cache holds the active ones.
+ * With `--approvals-probe R` an API process runs too, and once all wait an approver reads the
+ * pending queue (`GET /v1/approvals`, first page) R times, one after another: its latency with N waiting.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +25,8 @@ import { digestOf } from '../src/domain/digest';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
 import { workflowSourceBundle } from '../src/temporal/worker';
 import type { ProblemInput } from '../workflows/definitions';
-import { pool } from './lib/stats';
+import { DEV_API_KEYS } from '../src/config';
+import { ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -65,6 +68,23 @@ interface Sample {
   rssMb: number;
 }
 
+/** Reads the approver's pending queue `times` times, one after another; latencies in ms. */
+async function probeApprovals(base: string, times: number): Promise<{ p50: number; p99: number; max: number; items: number }> {
+  const key = DEV_API_KEYS.find((k) => k.principal === 'bob')!.key;
+  await waitFor('API ready', async () => (await fetch(`${base}/readyz`)).ok, 120_000, 500);
+  const latencies: number[] = [];
+  let items = 0;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/v1/approvals?status=pending`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await res.json()) as { items?: unknown[] };
+    latencies.push(performance.now() - t);
+    if (!res.ok) throw new Error(`GET /v1/approvals answered ${res.status}`);
+    items = body.items?.length ?? 0;
+  }
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), items };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -74,8 +94,10 @@ async function main(): Promise<void> {
       window: { type: 'string', default: '300' },
       'hold-s': { type: 'string', default: '60' },
       'sample-s': { type: 'string', default: '10' },
+      'approvals-probe': { type: 'string', default: '0' },
     },
   });
+  const probes = Number(values['approvals-probe']);
   const count = Number(values.count);
   const cache = Number(values.cache);
   const sampleMs = Number(values['sample-s']) * 1000;
@@ -86,6 +108,7 @@ async function main(): Promise<void> {
 
   const server = await startDevServer({ headless: true, dbFile: path.join(dir, 'temporal.db') });
   const systemsPort = await freePort();
+  const apiPort = await freePort();
   const taskQueue = 'bench-waiting';
   const env = {
     ...process.env,
@@ -94,6 +117,8 @@ async function main(): Promise<void> {
     DATA_DIR: dir,
     SYSTEMS_PORT: String(systemsPort),
     SYSTEMS_URL: `http://127.0.0.1:${systemsPort}`,
+    PORT: String(apiPort),
+    RATE_LIMIT_PER_MINUTE: '1000000',
     WORKFLOW_BUNDLE_PATH: bundlePath,
     WORKER_MAX_CACHED_WORKFLOWS: String(cache),
     WORKER_METRICS_PORT: '0',
@@ -109,6 +134,7 @@ async function main(): Promise<void> {
   };
   spawn('systems', 'src/systems/server.ts');
   const worker = spawn('worker', 'src/temporal/worker-main.ts');
+  if (probes > 0) spawn('api', 'src/api/server.ts');
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const samples: Sample[] = [];
@@ -156,6 +182,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Number(values['hold-s']) * 1000));
     clearInterval(timer);
     await sample('waiting');
+    const queue = probes > 0 ? await probeApprovals(`http://127.0.0.1:${apiPort}`, probes) : undefined;
 
     const history = await client.workflow.getHandle(`prb_bench${runId}${String(0).padStart(6, '0')}`).fetchHistory();
     const historyBytes = Buffer.byteLength(JSON.stringify(history));
@@ -169,6 +196,7 @@ async function main(): Promise<void> {
     console.log(`\nall started after ${startedAllS.toFixed(0)} s; all awaiting approval after ${allWaitingS.toFixed(0)} s (${(count / allWaitingS).toFixed(1)} problems/s)`);
     console.log(`worker RSS: first ${samples[0]!.rssMb.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, while all wait ${Math.min(...waiting).toFixed(0)}..${Math.max(...waiting).toFixed(0)} MB`);
     console.log(`history of one waiting problem: ${history.events?.length ?? 0} events, ${(historyBytes / 1024).toFixed(1)} KiB (JSON)`);
+    if (queue) console.log(`GET /v1/approvals (approver bob, first page of ${queue.items} items) with ${count} waiting, ${probes} reads one after another: p50 ${ms(queue.p50)}, p99 ${ms(queue.p99)}, max ${ms(queue.max)}`);
   } finally {
     await connection.close();
     for (const p of processes.reverse()) await p.stop();
