@@ -216,8 +216,10 @@ export function createProblemService(options: ProblemServiceOptions) {
       if (!memo.success || memo.data.requestDigest !== requestDigest) {
         throw new ApiError(409, 'idempotency_key_conflict', 'this Idempotency-Key was already used with a different request');
       }
+      // The status as GET answers it (the workflow's own state): the search attribute trails it
+      // while a finished problem sends its completion notice. The attribute only when that fails.
       const recorded = description.typedSearchAttributes.get(sa.status);
-      const status = PROBLEM_STATUSES.find((s) => s === recorded) ?? 'received';
+      const status = await readState(id).then((state) => state.status, () => PROBLEM_STATUSES.find((s) => s === recorded) ?? 'received');
       return { id, status, created: false };
     },
 
