@@ -18,12 +18,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../scripts/lib/processes';
 import { digestOf } from '../src/domain/digest';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
-import { workflowSourceBundle } from '../src/temporal/worker';
+import { bundleWorkflowSources } from '../src/temporal/workflow-bundle';
 import type { ProblemInput } from '../workflows/definitions';
 import { DEV_API_KEYS } from '../src/config';
 import { ms, percentile, pool } from './lib/stats';
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
   const sampleMs = Number(values['sample-s']) * 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-waiting-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
-  const bundle = await bundleWorkflowCode({ ...workflowSourceBundle, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowSources();
   fs.writeFileSync(bundlePath, bundle.code);
 
   const server = await startDevServer({ headless: true, dbFile: path.join(dir, 'temporal.db') });

@@ -12,11 +12,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { PolicyFile } from '../src/domain/policy';
 import type { FaultSettings } from '../src/systems/faults';
 import { problemTypes } from '../src/domain/registry';
-import { workflowSourceBundle } from '../src/temporal/worker';
+import { bundleWorkflowSources } from '../src/temporal/workflow-bundle';
 import type { ProblemState, ProblemStatus } from '../workflows/state';
 import { keys, startHarness, submit, waitForStatus, type Harness } from '../test/support/harness';
 import { startDevServer } from './lib/dev-server';
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const harnesses: Harness[] = [];
   try {
-    const bundle = await bundleWorkflowCode({ ...workflowSourceBundle, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+    const bundle = await bundleWorkflowSources();
     fs.writeFileSync(bundlePath, bundle.code);
     process.env.TEST_TMP_DIR = dir;
     const common = { temporalAddress: server.address, workflowBundlePath: bundlePath };

@@ -22,6 +22,7 @@ import { DEV_API_KEYS } from '../../src/config';
 import { defaultAccessPolicy } from '../../src/domain/access-request/schema';
 import { EventType, type History } from '../../src/audit/history';
 import { openSystemsDb } from '../../src/systems/db';
+import { quietBundleLogger } from '../../src/temporal/workflow-bundle';
 import { describeDeployment, waitForCurrentVersion } from '../../src/temporal/deployment';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../lib/processes';
 import { createDrillClient, drillKeys, type ProblemSnapshot } from './lib/problems';
@@ -35,7 +36,6 @@ const FINAL = ['completed', 'rejected', 'failed'];
 const keyOf = (principal: string) => DEV_API_KEYS.find((k) => k.principal === principal)!.key;
 /** Approvers tried in turn: an approver outside the required group is refused (403). */
 const APPROVERS = [keyOf('bob'), keyOf('carol')];
-const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
 
 /** One problem of the drill: where it must rest before the deploy, how it is moved on, how it ends. */
 interface Case {

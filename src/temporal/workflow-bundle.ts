@@ -2,7 +2,11 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { OTEL_WORKFLOW_INTERCEPTOR_MODULE } from '../observability/tracing';
 import { workflowSourceBundle } from './worker';
 
-const quietLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
+/** The bundler's logger that reports only errors (webpack's progress lines otherwise fill the output). */
+export const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
+
+/** Bundles the workflow sources as the worker would at start-up (shared modules included), quietly: tests, drills, benches. */
+export const bundleWorkflowSources = (): Promise<WorkflowBundleWithSourceMap> => bundleWorkflowCode({ ...workflowSourceBundle, logger: quietBundleLogger });
 
 /**
  * Bundles the workflow code ahead of time, the way every deployment runs it (Docker image,
@@ -15,6 +19,6 @@ export async function bundleWorkflows(options: { verbose?: boolean } = {}): Prom
   return bundleWorkflowCode({
     ...workflowSourceBundle,
     workflowInterceptorModules: [OTEL_WORKFLOW_INTERCEPTOR_MODULE],
-    ...(options.verbose ? {} : { logger: quietLogger }),
+    ...(options.verbose ? {} : { logger: quietBundleLogger }),
   });
 }

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
-import { workflowSourceBundle } from '../../src/temporal/worker';
+import { bundleWorkflowSources } from '../../src/temporal/workflow-bundle';
 
 declare global {
   var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
@@ -17,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   // Each test harness is a worker deployment of its own (see harness.ts): more than the default 100 per namespace.
   const server = await startDevServer({ headless: true, extraArgs: ['--dynamic-config-value', 'matching.maxDeployments=2000'] });
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
-  const bundle = await bundleWorkflowCode({ ...workflowSourceBundle, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowSources();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'problems-test-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);

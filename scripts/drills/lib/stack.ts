@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../lib/dev-server';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '../../lib/processes';
 import { loadConfig } from '../../../src/config';
 import { waitForCurrentVersion } from '../../../src/temporal/deployment';
-import { deploymentOf, workflowSourceBundle } from '../../../src/temporal/worker';
+import { deploymentOf } from '../../../src/temporal/worker';
+import { bundleWorkflowSources } from '../../../src/temporal/workflow-bundle';
 import { systemsAdminToken } from './admin';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -60,7 +60,6 @@ export interface DrillStack {
   stop(): Promise<void>;
 }
 
-const quietBundleLogger = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
 
 /** Process ids of the group led by `pgid` (a child started by `startProcess` and its children), from /proc. */
 export function groupPids(pgid: number | undefined): number[] {
@@ -140,7 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<DrillStack
   let bundlePath = options.bundlePath;
   if (!bundlePath) {
     bundlePath = path.join(dir, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ ...workflowSourceBundle, logger: quietBundleLogger });
+    const { code } = await bundleWorkflowSources();
     fs.writeFileSync(bundlePath, code);
   }
 
