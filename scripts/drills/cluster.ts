@@ -109,7 +109,10 @@ function probeApi(client: ReturnType<typeof createDrillClient>, id: string | und
     const t0 = Date.now();
     const res = await client.call(method, url, drillKeys.submitter, body);
     latencies.push(Date.now() - t0);
-    const key = `${at}|${name}|${res.status}`;
+    // A request sent while the frontend is down may wait for it within its deadline and then
+    // answer from the restarted frontend: such an answer is labelled by both phases.
+    const phase = label === at ? at : `${at} → ${label}`;
+    const key = `${phase}|${name}|${res.status}`;
     answers.set(key, (answers.get(key) ?? 0) + 1);
   };
   const loop = (async () => {
