@@ -20,11 +20,13 @@ const WORKFLOWS_PATH = require.resolve('../../workflows');
 /**
  * Modules the worker evaluates once and its workflows share (the SDK's `preloadModules`): with
  * the reusable V8 context every other module of the bundle is evaluated again for each workflow,
- * and stays in memory while the workflow is cached. Only pure, stateless modules belong here:
- * the digest (SHA-256 and canonical JSON; their scratch buffers are used synchronously) and the
- * signed-command check (its Ed25519 verifier is loaded on first use, by the workflow using it).
+ * and stays in memory while the workflow is cached. The whole workflow graph is shared: its modules
+ * hold no state of their own (functions, definitions and constants, which the SDK deep-freezes;
+ * every workflow's state lives in its function's closures), which
+ * `test/unit/workflow-bundle-graph.test.ts` checks. A `require()` inside a function (the legacy
+ * rules' catalog, the Ed25519 verifier) still loads per workflow, on first use.
  */
-export const SHARED_WORKFLOW_MODULES = [require.resolve('../domain/digest'), require.resolve('../domain/signed-command')];
+export const SHARED_WORKFLOW_MODULES = [WORKFLOWS_PATH];
 
 /** How to bundle the workflow code from source (`bundleWorkflowCode`, replayers). */
 export const workflowSourceBundle = { workflowsPath: WORKFLOWS_PATH, preloadModules: SHARED_WORKFLOW_MODULES };

@@ -1,11 +1,12 @@
 /**
  * What the workflow bundle evaluates for every workflow it starts. With the SDK's reusable V8
- * context each workflow gets its own module cache, so every module reached from
- * workflows/index.ts through a value import is evaluated again per workflow: its set-up costs
- * CPU on every problem and its objects stay in memory while the workflow is cached (issue 17).
- * Type-only imports are erased, a `require()` inside a function is evaluated when it is called
- * (the legacy rules, the Ed25519 verifier), and the modules the worker preloads are evaluated
- * once and shared (SHARED_WORKFLOW_MODULES), so none of them counts.
+ * context each workflow gets its own module cache, so a module evaluated per workflow costs CPU on
+ * every problem and its objects stay in memory while the workflow is cached (issue 17). The worker
+ * preloads the whole graph reached from workflows/index.ts through value imports
+ * (SHARED_WORKFLOW_MODULES): evaluated once, shared by every workflow, exports deep-frozen by the
+ * SDK. That is only sound for modules that hold no state of their own, which these tests check;
+ * type-only imports are erased, and a `require()` inside a function (the legacy rules' catalog, the
+ * Ed25519 verifier) is evaluated per workflow when it is called.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,30 +65,92 @@ function evaluatedGraph(entry: string, shared: readonly string[] = []): { files:
   return { files: [...files].map((f) => path.relative(ROOT, f)).sort(), packages: [...packages].sort() };
 }
 
+/**
+ * Module-level state in `file`: what a module shared by every workflow must not hold. Bindings that
+ * can change (`let`, `var`), objects that are not deep-frozen (`new`, a literal not exported), regular
+ * expressions that keep a position (`g`, `y`), and statements run for their side effects.
+ */
+function moduleState(file: string, text = fs.readFileSync(file, 'utf8')): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const at = (node: ts.Node, what: string) => found.push(`${path.relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${what}`);
+  const isExported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  /** Looks through an initialiser, not into the functions it defines (their state is per call). */
+  const scan = (node: ts.Node): void => {
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return;
+    if (ts.isNewExpression(node)) at(node, `new ${node.expression.getText(source)}`);
+    if (ts.isRegularExpressionLiteral(node) && /\/[a-z]*[gy][a-z]*$/.test(node.text)) at(node, `stateful regular expression ${node.text}`);
+    node.forEachChild(scan);
+  };
+  /** The value a binding holds, through `as`, `satisfies` and parentheses. */
+  const valueOf = (node: ts.Expression): ts.Expression => (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node) ? valueOf(node.expression) : node);
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      if (!(statement.declarationList.flags & ts.NodeFlags.Const)) at(statement, 'let/var binding');
+      for (const declaration of statement.declarationList.declarations) {
+        if (!declaration.initializer) continue;
+        scan(declaration.initializer);
+        const value = valueOf(declaration.initializer);
+        if (!isExported(statement) && (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value))) at(value, 'mutable literal, not exported (not frozen)');
+      }
+    } else if (ts.isClassDeclaration(statement)) {
+      for (const member of statement.members) {
+        if (ts.isPropertyDeclaration(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) at(member, 'static class property');
+      }
+    } else if (ts.isExpressionStatement(statement)) {
+      at(statement, 'statement run at load time');
+    }
+  }
+  return found;
+}
+
 describe('the workflow bundle, as evaluated per workflow', () => {
   const entry = path.join(ROOT, 'workflows/index.ts');
-  const graph = evaluatedGraph(entry, SHARED_WORKFLOW_MODULES);
+  const shared = evaluatedGraph(entry);
 
-  it('loads no package but the SDK: no schema library, no Ed25519 set-up, the digest shared', () => {
-    expect(graph.packages).toEqual(['@temporalio/common', '@temporalio/workflow']);
-    expect(evaluatedGraph(entry).packages).toEqual(['@noble/hashes', '@temporalio/common', '@temporalio/workflow', 'canonicalize']);
+  it('evaluates its whole graph once per worker: the workflows are preloaded and shared', () => {
+    expect(SHARED_WORKFLOW_MODULES).toEqual([entry]);
+    expect(evaluatedGraph(entry, SHARED_WORKFLOW_MODULES).files).toEqual([]);
   });
 
-  it('shares only modules that import nothing but pure packages', () => {
-    for (const shared of SHARED_WORKFLOW_MODULES) {
-      const { files, packages } = evaluatedGraph(shared);
-      expect(files).toEqual([path.relative(ROOT, shared)]);
-      expect(packages.every((p) => ['@noble/hashes', 'canonicalize'].includes(p))).toBe(true);
-    }
+  it('loads no package but the SDK and two pure ones: no schema library, no Ed25519 set-up', () => {
+    expect(shared.packages).toEqual(['@noble/hashes', '@temporalio/common', '@temporalio/workflow', 'canonicalize']);
+  });
+
+  it('shares only modules without state of their own', () => {
+    expect(shared.files.flatMap((f) => moduleState(path.join(ROOT, f)))).toEqual([]);
+  });
+
+  it('finds module state where there is some (the check itself)', () => {
+    const text = [
+      'let count = 0;',
+      'const seen = new Map<string, number>();',
+      'const options = { retries: 3 };',
+      'const cursor = /x/g;',
+      'export const frozen = { retries: 3 };',
+      'const pure = (n: number) => ({ n, at: new Date(n) });',
+      'const account = /^ACC-\\d+$/i;',
+      'class Counter { static n = 0; }',
+      'setUp();',
+    ].join('\n');
+    const found = moduleState(path.join(ROOT, 'workflows/example.ts'), text).map((f) => f.replace(/^workflows\/example\.ts:/, ''));
+    expect(found).toEqual([
+      '1 let/var binding',
+      '2 new Map',
+      '3 mutable literal, not exported (not frozen)',
+      '4 stateful regular expression /x/g',
+      '8 static class property',
+      '9 statement run at load time',
+    ]);
   });
 
   it('loads no catalog, schema or rule module', () => {
-    const forbidden = graph.files.filter((f) => /src\/domain\/(registry|money|plug-in|policy-simulation)\.ts$|src\/domain\/[^/]+\/(schema|decide|tools|index)\.ts$/.test(f));
+    const forbidden = shared.files.filter((f) => /src\/domain\/(registry|money|plug-in|policy-simulation)\.ts$|src\/domain\/[^/]+\/(schema|decide|tools|index)\.ts$/.test(f));
     expect(forbidden).toEqual([]);
   });
 
   it('sees through type-only imports and follows value imports (the walker itself)', () => {
-    expect(graph.files).toEqual(expect.arrayContaining(['workflows/problem-workflow.ts', 'workflows/policy-simulation-workflow.ts', 'src/domain/simulation-totals.ts']));
-    expect(graph.files).not.toContain('src/api/schemas.ts');
+    expect(shared.files).toEqual(expect.arrayContaining(['workflows/problem-workflow.ts', 'workflows/policy-simulation-workflow.ts', 'src/domain/simulation-totals.ts', 'src/domain/digest.ts']));
+    expect(shared.files).not.toContain('src/api/schemas.ts');
   });
 });
