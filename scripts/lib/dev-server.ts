@@ -53,6 +53,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     '--namespace', options.namespace ?? 'default',
     '--log-level', options.logLevel ?? 'error',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    // Eager activity dispatch: an activity the workflow schedules on its own task queue comes back
+    // with the workflow task's completion when the worker has a free slot, instead of a round trip
+    // through matching (off by default in the server; deploy/temporal/dynamicconfig.yaml sets it too).
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     // WAL with synchronous=NORMAL: a commit is written to the WAL without an fsync (checkpoints
     // still fsync), so a killed server loses nothing it acknowledged; only an OS crash or power
     // loss can drop the last commits. With the default FULL every commit waits for an fsync under
