@@ -74,7 +74,7 @@ function moduleState(file: string, text = fs.readFileSync(file, 'utf8')): string
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const found: string[] = [];
   const at = (node: ts.Node, what: string) => found.push(`${path.relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${what}`);
-  const isExported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
   /** Looks through an initialiser, not into the functions it defines (their state is per call). */
   const scan = (node: ts.Node): void => {
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return;
@@ -91,11 +91,11 @@ function moduleState(file: string, text = fs.readFileSync(file, 'utf8')): string
         if (!declaration.initializer) continue;
         scan(declaration.initializer);
         const value = valueOf(declaration.initializer);
-        if (!isExported(statement) && (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value))) at(value, 'mutable literal, not exported (not frozen)');
+        if (!hasModifier(statement, ts.SyntaxKind.ExportKeyword) && (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value))) at(value, 'mutable literal, not exported (not frozen)');
       }
     } else if (ts.isClassDeclaration(statement)) {
       for (const member of statement.members) {
-        if (ts.isPropertyDeclaration(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) at(member, 'static class property');
+        if (ts.isPropertyDeclaration(member) && hasModifier(member, ts.SyntaxKind.StaticKeyword)) at(member, 'static class property');
       }
     } else if (ts.isExpressionStatement(statement)) {
       at(statement, 'statement run at load time');

@@ -60,7 +60,6 @@ export interface DrillStack {
   stop(): Promise<void>;
 }
 
-
 /** Process ids of the group led by `pgid` (a child started by `startProcess` and its children), from /proc. */
 export function groupPids(pgid: number | undefined): number[] {
   if (!pgid) return [];
