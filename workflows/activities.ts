@@ -56,5 +56,14 @@ export const recordedRules: Rules = {
   },
 };
 
+type ToolActivities = Record<string, (call: ToolInvocation) => Promise<unknown>>;
+
 /** Tools are activities named after the tool; options come from each step's run options. */
-export const tools = proxyActivities<Record<string, (call: ToolInvocation) => Promise<unknown>>>({ startToCloseTimeout: '30s' });
+export const tools = proxyActivities<ToolActivities>({ startToCloseTimeout: '30s' });
+
+/**
+ * The same tools as local activities, for verification lookups: reads of a system of record,
+ * short and safe to run again (a retried workflow task reads again), so they need no task queue
+ * round trip. Options come from the runner (stages/tool-step.ts); effects stay activities.
+ */
+export const localTools = proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '30s' });

@@ -21,4 +21,10 @@ export const Patches = {
    * Checked in the first workflow task, whose other patch marker already writes visibility.
    */
   finalStatusWithClose: 'final-status-with-close',
+  /**
+   * Verification lookups (reads of the systems of record) run as local activities: no task queue
+   * round trip and no workflow task of their own per lookup. Checked in the first workflow task,
+   * with the patches above.
+   */
+  localLookups: 'local-lookups',
 } as const;

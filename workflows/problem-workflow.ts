@@ -21,7 +21,7 @@ import { clarificationInbox, clarifyDecisionOf, extract } from './stages/extract
 import { runFollowUp } from './stages/follow-up';
 import { runSaga } from './stages/saga';
 import { commandGuard } from './stages/signed-commands';
-import { toolRunner } from './stages/tool-step';
+import { toolRunner, type RunTool } from './stages/tool-step';
 import { verifyClaims, type PlannedStage } from './stages/verification';
 import type { ProblemState, ProblemStatus } from './state';
 
@@ -58,8 +58,11 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   let policy: ResolvedPolicy | undefined;
   const recorded = patched(Patches.recordedDecisions);
   const finalStatusWithClose = recorded && patched(Patches.finalStatusWithClose);
+  const localLookups = finalStatusWithClose && patched(Patches.localLookups);
   let rules: Rules = recordedRules;
   const runTool = toolRunner(input.problemId, () => rules);
+  /** Lookups: local activities first for problems of this build, except after a wait (below). */
+  const lookUp = localLookups ? toolRunner(input.problemId, () => rules, { localFirst: true }) : runTool;
   /** Search attributes written with the next status change (one event per transition). */
   let pendingAttributes: SearchAttributeUpdatePair[] = [];
 
@@ -151,8 +154,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
    * first, then the type's rules, as one recorded step. Runs again before an effect whose facts
    * may have aged or moved.
    */
-  async function decideOnFacts(type: string, claims: Record<string, unknown>, first?: PlannedStage): Promise<Decision | 'verification_failed' | typeof DECISION_ERROR> {
-    const facts = await verifyClaims(rules, runTool, { type, claims }, first);
+  async function decideOnFacts(type: string, claims: Record<string, unknown>, first?: PlannedStage, lookUps: RunTool = lookUp): Promise<Decision | 'verification_failed' | typeof DECISION_ERROR> {
+    const facts = await verifyClaims(rules, lookUps, { type, claims }, first);
     if (facts instanceof Error) return 'verification_failed';
     verifiedFacts = facts;
     const made = await rules.decide({
@@ -186,7 +189,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
         if (verdict !== 'approved') return finish('rejected', { reasonCode: verdict });
         approvedKey = approvalKeyOf(decision);
         if (patched(PATCHES.reverifyBeforeEffect)) {
-          const fresh = await redecide(type, claims);
+          // Activities: the approval's update answers when this workflow task completes, not after the lookups.
+          const fresh = await redecide(type, claims, runTool);
           if (!('steps' in fresh)) return fresh;
           decision = fresh;
           continue;
@@ -203,11 +207,11 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   }
 
   /** Re-verifies and re-decides before an effect; a decision that no longer executes ends the problem. */
-  async function redecide(type: string, claims: Record<string, unknown>): Promise<Execute | ProblemState> {
+  async function redecide(type: string, claims: Record<string, unknown>, lookUps?: RunTool): Promise<Execute | ProblemState> {
     // The approval handler already said so when the last approval was recorded.
     if (state.status !== 'executing') setStatus('executing');
     policy = await loadPolicy('Reload decision policy');
-    const fresh = await decideOnFacts(type, claims);
+    const fresh = await decideOnFacts(type, claims, undefined, lookUps);
     if (typeof fresh === 'string') return fail(fresh);
     if (fresh.kind !== 'execute') return finish('rejected', { reasonCode: fresh.reasonCode });
     return fresh;

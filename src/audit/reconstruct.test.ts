@@ -47,6 +47,11 @@ describe('audit reconstruction of every committed history', () => {
       const decisions = audit.steps.filter((s) => s.kind === 'decision');
       if (kinds.includes('verification')) expect(decisions.length).toBeGreaterThan(0);
       for (const d of decisions) expect(d).toMatchObject({ source: 'event', buildId: expect.any(String) });
+      // Its lookups are local activities: each fact a decision used is a verification step named after it.
+      const verified = audit.steps.flatMap((s) => (s.kind === 'verification' ? [s] : []));
+      for (const d of decisions) {
+        for (const fact of d.verifiedFacts) expect(verified).toContainEqual(expect.objectContaining({ fact, outcome: 'completed', idempotencyKey: expect.stringMatching(new RegExp(`^prb_\\w+/verify-${fact}$`)) }));
+      }
     }
 
     const serialized = JSON.stringify(audit) + audit.steps.map(describeStep).join('\n');

@@ -9,7 +9,7 @@ import type { Catalog } from '../domain/registry';
 import type { Decision, Facts } from '../domain/types';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { durationToMs, EventType, timestampToIso, toNumber, type History, type HistoryEvent, type PayloadDecoder, type Payloads, type ProtoFailure } from './history';
-import { isRecordedDecision, localActivityOf } from './recorded-decisions';
+import { isRecordedDecision, localActivityOf, type LocalActivityRecord } from './recorded-decisions';
 import type { ActivityOutcome, ApprovalStep, AuditStep, DecisionStep, FailureSummary, StatusStep } from './steps';
 
 /** The result of reading one history. */
@@ -33,6 +33,7 @@ interface ScheduledActivity {
 const EXTRACT = 'extractProblem';
 const LOAD_POLICY = 'loadPolicy';
 const NOTIFY = 'notify';
+const PLAN_VERIFICATION = 'planVerification';
 const VERIFY_PREFIX = 'verify-';
 
 const endStatus: Partial<Record<number, string>> = {
@@ -43,6 +44,12 @@ const endStatus: Partial<Record<number, string>> = {
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The [fact, tool] pairs of a recorded verification plan (an extraction's first stage, or `planVerification`'s result). */
+function lookupsOf(plan: unknown): [string, string][] {
+  if (!isRecord(plan) || !isRecord(plan.lookups)) return [];
+  return Object.entries(plan.lookups).flatMap(([fact, call]) => (isRecord(call) && typeof call.tool === 'string' ? [[fact, call.tool] as [string, string]] : []));
+}
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**
@@ -63,6 +70,8 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
   let policy: ResolvedPolicy | null = null;
   let extraction: { type: string; claims: unknown } | null = null;
   let facts: Facts = {};
+  /** The lookups of the stage planned last, as [fact, tool]: a lookup run as a local activity is matched to its fact by tool. */
+  let plannedLookups: [string, string][] = [];
   let clarify: { reasonCode: string; missingFields: string[] } | null = null;
   let round = 0;
   let clarificationRound = 0;
@@ -132,6 +141,10 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
           steps.push(lastDecision);
         } else if (local?.activityType === LOAD_POLICY && isRecord(local.result)) {
           policy = local.result as unknown as ResolvedPolicy;
+        } else if (local?.activityType === PLAN_VERIFICATION) {
+          plannedLookups = lookupsOf(local.result);
+        } else if (local && catalog.tool(local.activityType)) {
+          await localLookup(at, eventId, local);
         }
         break;
       }
@@ -229,6 +242,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     if (activity.type === EXTRACT) {
       round += 1;
       facts = {};
+      plannedLookups = lookupsOf(isRecord(value) ? value.plan : undefined);
       steps.push(extractionStep(at, eventId, activity, outcome, value, outcome === 'completed' ? undefined : await failureOf(failure, false)));
       return;
     }
@@ -244,6 +258,19 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     }
     const kind = stepId !== null && compensationIds.has(stepId) ? 'compensation' : 'tool';
     steps.push({ kind, at, eventId, tool: activity.type, stepId, summary: activity.summary, idempotencyKey, attempts: activity.attempt, outcome, ...ended });
+  }
+
+  /** A lookup run as a local activity (problems of builds with `local-lookups`): its fact comes from the stage's plan. */
+  async function localLookup(at: string, eventId: number, local: LocalActivityRecord): Promise<void> {
+    const planned = plannedLookups.findIndex(([, tool]) => tool === local.activityType);
+    const fact = planned >= 0 ? plannedLookups.splice(planned, 1)[0]![0] : local.activityType;
+    const base = { kind: 'verification' as const, at, eventId, fact, source: local.activityType, idempotencyKey: problemId ? `${problemId}/${VERIFY_PREFIX}${fact}` : null, attempts: local.attempt };
+    if (local.failure) {
+      steps.push({ ...base, outcome: 'failed', failure: await failureOf(local.failure, true) });
+      return;
+    }
+    facts[fact] = local.result;
+    steps.push({ ...base, outcome: 'completed', value: local.result });
   }
 
   function extractionStep(at: string, eventId: number, activity: ScheduledActivity, outcome: ActivityOutcome, value: unknown, failure: FailureSummary | undefined): AuditStep {

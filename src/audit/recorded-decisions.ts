@@ -1,21 +1,26 @@
 import { DECIDE_ACTIVITY, type RecordedDecision } from '../domain/recorded-decision';
-import { EventType, toNumber, type History, type HistoryEvent, type Payload, type PayloadDecoder } from './history';
+import { EventType, toNumber, type History, type HistoryEvent, type Payload, type PayloadDecoder, type ProtoFailure } from './history';
 
 /** The SDK core's marker name for a completed local activity. */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
-/** A local activity's recorded result, read from its marker. */
+/** A local activity's recorded outcome, read from its marker. */
 export interface LocalActivityRecord {
   activityType: string;
   eventId: number;
+  /** The result (undefined when it failed). */
   result: unknown;
+  /** The attempt that ended it (1 when it did not retry). */
+  attempt: number;
+  /** Its failure, once its retries were spent or it was refused for good. */
+  failure?: ProtoFailure;
 }
 
 /** The marker's own metadata (written by the SDK core as plain JSON, never through the codec). */
-function markerMetadata(payload: Payload | undefined): { activity_type?: unknown } | null {
+function markerMetadata(payload: Payload | undefined): { activity_type?: unknown; attempt?: unknown } | null {
   if (!payload?.data) return null;
   try {
-    return JSON.parse(Buffer.from(payload.data).toString('utf8')) as { activity_type?: unknown };
+    return JSON.parse(Buffer.from(payload.data).toString('utf8')) as { activity_type?: unknown; attempt?: unknown };
   } catch {
     return null;
   }
@@ -30,7 +35,8 @@ export async function localActivityOf(event: HistoryEvent, decode: PayloadDecode
   if (typeof metadata?.activity_type !== 'string') return null;
   const resultPayloads = marker.details?.result?.payloads;
   const result = resultPayloads?.length ? (await decode(resultPayloads))[0] : undefined;
-  return { activityType: metadata.activity_type, eventId: toNumber(event.eventId), result };
+  const attempt = typeof metadata.attempt === 'number' ? metadata.attempt : 1;
+  return { activityType: metadata.activity_type, eventId: toNumber(event.eventId), result, attempt, ...(marker.failure ? { failure: marker.failure } : {}) };
 }
 
 /** Whether a decoded marker result has the shape of a recorded decision. */

@@ -1,9 +1,10 @@
 /**
  * Verification stage: the claims are checked against the systems of record. The rules plan the
  * lookups in stages (a later lookup may need an earlier fact); each stage's lookups run in
- * parallel, one tool activity each, keyed `<problemId>/verify-<fact>`. After a stage the plan
- * said was the last, nothing more is planned (one local activity fewer per problem; plans
- * recorded before they said so are planned again, as they were).
+ * parallel, one tool activity each (a local activity for problems of this build), keyed
+ * `<problemId>/verify-<fact>`. After a stage the plan said was the last, nothing more is planned
+ * (one local activity fewer per problem; plans recorded before they said so are planned again,
+ * as they were).
  */
 import type { Facts, ToolCall } from '../../src/domain/types';
 import { reasonOf } from '../failures';
