@@ -120,11 +120,24 @@ function withParentPipe(options: SpawnOptions): SpawnOptions {
 }
 
 /**
- * Starts a TypeScript entry point as one Node process (no tsx launcher in between) that exits
- * when this process dies, however it dies (see parent-pipe.ts).
+ * With CPU_PROFILE_DIR set (a benchmark's environment), each Node process it starts writes a V8
+ * CPU profile of all its threads to `<dir>/<name>/` when it exits (open in Chrome DevTools).
  */
-export function startNodeScript(name: string, script: string, args: string[] = [], options: SpawnOptions = {}): ManagedProcess {
-  return startProcess(name, process.execPath, ['--import', TSX_LOADER, EXIT_WITH_PARENT, script, ...args], withParentPipe(options));
+function profileFlags(name: string): string[] {
+  const dir = process.env.CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
+}
+
+/**
+ * Starts a TypeScript entry point as one Node process (no tsx launcher in between) that exits
+ * when this process dies, however it dies (see parent-pipe.ts). With `niceness`, the process
+ * and every thread it starts run at that lower CPU priority (`nice`, which execs Node: same pid).
+ */
+export function startNodeScript(name: string, script: string, args: string[] = [], options: SpawnOptions & { niceness?: number } = {}): ManagedProcess {
+  const { niceness, ...spawnOptions } = options;
+  const node = [process.execPath, ...profileFlags(name), '--import', TSX_LOADER, EXIT_WITH_PARENT, script, ...args];
+  const [command, ...argv] = niceness ? ['nice', '-n', String(niceness), ...node] : node;
+  return startProcess(name, command!, argv, withParentPipe(spawnOptions));
 }
 
 /** Starts a non-Node command behind a guard that stops it when this process dies (see guard-command.ts). */
