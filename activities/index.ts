@@ -37,10 +37,13 @@ export function createActivities(deps: ActivityDeps) {
     loadPolicy: async (): Promise<ResolvedPolicy> => deps.policy,
     /** The keys commands must be signed with, from the worker's configuration (never from a payload). */
     loadCommandKeys: async (): Promise<CommandVerifyKey[]> => deps.commandKeys,
-    /** Sends a notification; keyed by workflow and event so a retry does not notify twice. */
-    notify: async (notification: NotificationEvent): Promise<void> => {
+    /**
+     * Sends a notification, keyed so a retry does not notify twice: by the caller's key (the same
+     * for a local attempt and the activity after it), else by workflow and activity.
+     */
+    notify: async (notification: NotificationEvent, idempotencyKey?: string): Promise<void> => {
       const info = Context.current().info;
-      await deps.notifier.send(notification, `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}`);
+      await deps.notifier.send(notification, idempotencyKey ?? `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}`);
     },
   };
   const tools: Record<string, ToolActivity> = createToolActivities(deps.catalog, deps.systems);

@@ -5,6 +5,7 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ToolCall, ToolInvocation } from '../src/domain/types';
+import { LOCAL_ATTEMPT_TIMEOUT_MS, localAttempt, localFirst } from './local-first';
 import type { Rules } from './rules';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -33,10 +34,21 @@ export const loadPolicyActivity = worker.loadPolicy;
 /**
  * Sends a notification, labelled in the Web UI by its event (never by its recipients or content).
  * Best effort: once its retries are spent, or the receiver refuses it, the failure stays in
- * history and the problem carries on; a webhook outage must not fail a problem.
+ * history and the problem carries on; a webhook outage must not fail a problem. With
+ * `localFirstKey`, one local attempt first (local-first.ts), the activity after it sending under
+ * the same idempotency key, so a receiver sees one notice however it was delivered.
  */
-export const notify = (event: Parameters<Activities['notify']>[0]): Promise<void> =>
-  worker.notify.executeWithOptions({ summary: `Notify: ${event.event}` }, [event]).catch(() => undefined);
+export const notify = (event: Parameters<Activities['notify']>[0], options: { localFirstKey?: string } = {}): Promise<void> => {
+  const summary = `Notify: ${event.event}`;
+  const { localFirstKey: key } = options;
+  const sent = key
+    ? localFirst(
+        () => local.notify.executeWithOptions({ summary, ...localAttempt(LOCAL_ATTEMPT_TIMEOUT_MS) }, [event, key]),
+        () => worker.notify.executeWithOptions({ summary }, [event, key]),
+      )
+    : worker.notify.executeWithOptions({ summary }, [event]);
+  return sent.catch(() => undefined);
+};
 
 /**
  * Worker configuration and rules read into history: local activities, no task queue round trip.

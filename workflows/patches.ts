@@ -22,9 +22,9 @@ export const Patches = {
    */
   finalStatusWithClose: 'final-status-with-close',
   /**
-   * Verification lookups (reads of the systems of record) run as local activities: no task queue
-   * round trip and no workflow task of their own per lookup. Checked in the first workflow task,
-   * with the patches above.
+   * Verification lookups (reads of the systems of record) and the completion notice try a local
+   * activity first (local-first.ts): no task queue round trip and no workflow task of their own.
+   * Checked in the first workflow task, with the patches above.
    */
-  localLookups: 'local-lookups',
+  localFirst: 'local-first',
 } as const;

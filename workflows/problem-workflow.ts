@@ -58,11 +58,11 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   let policy: ResolvedPolicy | undefined;
   const recorded = patched(Patches.recordedDecisions);
   const finalStatusWithClose = recorded && patched(Patches.finalStatusWithClose);
-  const localLookups = finalStatusWithClose && patched(Patches.localLookups);
+  const localFirst = finalStatusWithClose && patched(Patches.localFirst);
   let rules: Rules = recordedRules;
   const runTool = toolRunner(input.problemId, () => rules);
   /** Lookups: local activities first for problems of this build, except after a wait (below). */
-  const lookUp = localLookups ? toolRunner(input.problemId, () => rules, { localFirst: true }) : runTool;
+  const lookUp = localFirst ? toolRunner(input.problemId, () => rules, { localFirst: true }) : runTool;
   /** Search attributes written with the next status change (one event per transition). */
   let pendingAttributes: SearchAttributeUpdatePair[] = [];
 
@@ -97,7 +97,8 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
     state.outcome = outcome;
     if (finalStatusWithClose) markStatus(status);
     else setStatus(status);
-    await notify({ event: 'completed', problemId: input.problemId, status, reasonCode: (outcome?.reasonCode as string | undefined) ?? state.decision?.reasonCode ?? null });
+    const notice = { event: 'completed', problemId: input.problemId, status, reasonCode: (outcome?.reasonCode as string | undefined) ?? state.decision?.reasonCode ?? null } as const;
+    await notify(notice, localFirst ? { localFirstKey: `${input.problemId}/notice-completed` } : {});
     await condition(allHandlersFinished);
     if (finalStatusWithClose) writeStatus();
     return state;

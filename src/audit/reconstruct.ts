@@ -260,7 +260,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     steps.push({ kind, at, eventId, tool: activity.type, stepId, summary: activity.summary, idempotencyKey, attempts: activity.attempt, outcome, ...ended });
   }
 
-  /** A lookup run as a local activity (problems of builds with `local-lookups`): its fact comes from the stage's plan. */
+  /** A lookup run as a local activity (problems of builds with `local-first`): its fact comes from the stage's plan. */
   async function localLookup(at: string, eventId: number, local: LocalActivityRecord): Promise<void> {
     const planned = plannedLookups.findIndex(([, tool]) => tool === local.activityType);
     const fact = planned >= 0 ? plannedLookups.splice(planned, 1)[0]![0] : local.activityType;
