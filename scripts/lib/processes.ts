@@ -130,14 +130,10 @@ function profileFlags(name: string): string[] {
 
 /**
  * Starts a TypeScript entry point as one Node process (no tsx launcher in between) that exits
- * when this process dies, however it dies (see parent-pipe.ts). With `niceness`, the process
- * and every thread it starts run at that lower CPU priority (`nice`, which execs Node: same pid).
+ * when this process dies, however it dies (see parent-pipe.ts).
  */
-export function startNodeScript(name: string, script: string, args: string[] = [], options: SpawnOptions & { niceness?: number } = {}): ManagedProcess {
-  const { niceness, ...spawnOptions } = options;
-  const node = [process.execPath, ...profileFlags(name), '--import', TSX_LOADER, EXIT_WITH_PARENT, script, ...args];
-  const [command, ...argv] = niceness ? ['nice', '-n', String(niceness), ...node] : node;
-  return startProcess(name, command!, argv, withParentPipe(spawnOptions));
+export function startNodeScript(name: string, script: string, args: string[] = [], options: SpawnOptions = {}): ManagedProcess {
+  return startProcess(name, process.execPath, [...profileFlags(name), '--import', TSX_LOADER, EXIT_WITH_PARENT, script, ...args], withParentPipe(options));
 }
 
 /** Starts a non-Node command behind a guard that stops it when this process dies (see guard-command.ts). */
