@@ -6,6 +6,11 @@
  * problem at rest), POST latency, submit→resting latency, and the CPU each process used during
  * the load (read from /proc), with the machine's load average, since the machine is shared.
  *
+ * Each run also measures bare Temporal on the same stack, as the ceiling its dev server allows:
+ * a baseline worker (bench/baseline, five no-op activities) and the same N workflows started by C
+ * concurrent Temporal clients, with no HTTP, no API and no extraction. The two phases alternate
+ * which goes first from run to run, and the table gives the system ÷ bare ratios.
+ *
  *   npm run bench:stack -- --count 200 --concurrency 20
  *   npm run bench:stack -- --runs 3                        # repeated, each on a fresh data dir
  *   WORKER_MAX_CACHED_WORKFLOWS=100 npm run bench:stack      # any variable the stack reads
@@ -20,11 +25,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DEV_API_KEYS } from '../src/config';
-import { startProcess, waitFor } from '../scripts/lib/processes';
+import { startGuardedCommand, startNodeScript, waitFor } from '../scripts/lib/processes';
 import { cpuSeconds, loadAverage, machineBusySeconds, processTree, type ProcessGroups } from './lib/proc-cpu';
 import { ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** The baseline workflow's task queue on the stack's dev server. */
+const BASELINE_QUEUE = 'baseline';
 
 /** Connectivity texts of the three completing paths (outage ticket, line reset, technician visit). */
 const TEXTS = [
@@ -43,9 +51,11 @@ function roleOf(cmd: string): string {
   return 'supervisors (dev.ts, guards)';
 }
 
-interface RunFigures {
+/** Figures of one phase of a run: the system through its API, or the bare baseline. */
+interface PhaseFigures {
   ok: number;
   perSecond: number;
+  /** The submission's latency: the POST's for the system, StartWorkflowExecution's for the baseline. */
   postP50: number;
   postP99: number;
   restP50: number;
@@ -57,20 +67,59 @@ interface RunFigures {
   loadAfter: number;
 }
 
-async function runOnce(count: number, concurrency: number, env: NodeJS.ProcessEnv): Promise<RunFigures> {
+interface RunFigures {
+  system: PhaseFigures;
+  bare: PhaseFigures;
+}
+
+/** Submits problem `i`; `rest` settles `true` once it rests as expected. */
+type Submit = (i: number) => Promise<{ t0: number; postMs: number; rest: Promise<boolean> }>;
+
+/** `count` submissions from `concurrency` clients, each submitting its next as soon as the previous one answered. */
+async function measurePhase(count: number, concurrency: number, groups: ProcessGroups, submit: Submit): Promise<PhaseFigures> {
+  const loadBefore = loadAverage();
+  const cpu0 = cpuSeconds(groups);
+  const machine0 = machineBusySeconds();
+  const started = performance.now();
+  const waits: Promise<{ ok: boolean; restMs: number; postMs: number }>[] = [];
+  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
+    const { t0, postMs, rest } = await submit(i);
+    waits.push(rest.then((ok) => ({ ok, restMs: performance.now() - t0, postMs })));
+  });
+  const samples = await Promise.all(waits);
+  const wallS = (performance.now() - started) / 1000;
+  const cpu1 = cpuSeconds(groups);
+  return {
+    ok: samples.filter((s) => s.ok).length,
+    perSecond: count / wallS,
+    postP50: percentile(samples.map((s) => s.postMs), 50),
+    postP99: percentile(samples.map((s) => s.postMs), 99),
+    restP50: percentile(samples.map((s) => s.restMs), 50),
+    restP99: percentile(samples.map((s) => s.restMs), 99),
+    wallS,
+    cpu: Object.fromEntries(Object.keys(groups).map((g) => [g, (cpu1[g]! - cpu0[g]!) / wallS])),
+    machineCpu: (machineBusySeconds() - machine0) / wallS,
+    loadBefore,
+    loadAfter: loadAverage(),
+  };
+}
+
+async function runOnce(run: number, count: number, concurrency: number, env: NodeJS.ProcessEnv): Promise<RunFigures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stack-'));
   const runEnv: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir };
   const logFile = path.join(dataDir, 'stack.log');
   const log = fs.openSync(logFile, 'a');
-  // The same command line as `npm start` (without its prestart installs), output to a file.
-  const stack = startProcess('npm start', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/dev.ts')], { env: runEnv, cwd: ROOT, stdio: ['ignore', log, log] });
+  // The same command line as `npm start` (without its prestart installs), output to a file,
+  // behind a guard that stops it if this benchmark dies.
+  const stack = startGuardedCommand('npm start', process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/dev.ts')], { env: runEnv, cwd: ROOT, stdio: ['ignore', log, log] });
   const base = `http://127.0.0.1:${runEnv.PORT}`;
   const connection = await waitForConnection(runEnv.TEMPORAL_ADDRESS!, stack.exited, logFile);
+  const baselineWorker = startNodeScript('baseline worker', path.join(ROOT, 'bench/baseline/worker.ts'), [], { env: { ...runEnv, BASELINE_TASK_QUEUE: BASELINE_QUEUE }, cwd: ROOT, stdio: ['ignore', log, log] });
   try {
     await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).ok, 180_000, 500);
     const client = new Client({ connection });
     const key = DEV_API_KEYS.find((k) => k.roles.includes('submitter'))!.key;
-    const post = async (i: number) => {
+    const viaApi: Submit = async (i) => {
       const t0 = performance.now();
       const res = await fetch(`${base}/v1/problems`, {
         method: 'POST',
@@ -80,42 +129,29 @@ async function runOnce(count: number, concurrency: number, env: NodeJS.ProcessEn
       const postMs = performance.now() - t0;
       if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
       const { id } = (await res.json()) as { id: string };
-      return { t0, postMs, id };
+      return { t0, postMs, rest: client.workflow.result(id).then((state) => (state as { status: string }).status === 'completed') };
     };
-    const rest = async (id: string) => ((await client.workflow.getHandle(id).result()) as { status: string }).status;
-    // Warm-up: every path once, so bundle load and JIT are not in the figures.
-    await Promise.all(TEXTS.map(async (_, i) => rest((await post(i)).id)));
+    const bare: Submit = async (i) => {
+      const t0 = performance.now();
+      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: BASELINE_QUEUE, workflowId: `baseline-${run}-${i}`, args: [{ text: `problem ${i}` }] });
+      return { t0, postMs: performance.now() - t0, rest: handle.result().then((result) => result === 'done') };
+    };
+    // Warm-up: every path once, and the baseline, so bundle load and JIT are not in the figures.
+    await Promise.all([...TEXTS.map(async (_, i) => (await viaApi(i)).rest), (await bare(-1)).rest]);
 
-    const groups: ProcessGroups = {};
+    const groups: ProcessGroups = { 'baseline worker': processTree(baselineWorker.child.pid!).map((p) => p.pid) };
     for (const p of processTree(stack.child.pid!)) (groups[roleOf(p.cmd)] ??= []).push(p.pid);
-    const loadBefore = loadAverage();
-    const cpu0 = cpuSeconds(groups);
-    const machine0 = machineBusySeconds();
-    const started = performance.now();
-    const waits: Promise<{ status: string; restMs: number; postMs: number }>[] = [];
-    await pool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
-      const { t0, postMs, id } = await post(i);
-      waits.push(rest(id).then((status) => ({ status, restMs: performance.now() - t0, postMs })));
-    });
-    const samples = await Promise.all(waits);
-    const wallS = (performance.now() - started) / 1000;
-    const cpu1 = cpuSeconds(groups);
-    const machineCpu = (machineBusySeconds() - machine0) / wallS;
-    return {
-      ok: samples.filter((s) => s.status === 'completed').length,
-      perSecond: count / wallS,
-      postP50: percentile(samples.map((s) => s.postMs), 50),
-      postP99: percentile(samples.map((s) => s.postMs), 99),
-      restP50: percentile(samples.map((s) => s.restMs), 50),
-      restP99: percentile(samples.map((s) => s.restMs), 99),
-      wallS,
-      cpu: Object.fromEntries(Object.keys(groups).map((g) => [g, (cpu1[g]! - cpu0[g]!) / wallS])),
-      machineCpu,
-      loadBefore,
-      loadAfter: loadAverage(),
-    };
+    // Alternate which phase goes first, so a trend in the machine's load favours neither.
+    const phases = { system: () => measurePhase(count, concurrency, groups, viaApi), bare: () => measurePhase(count, concurrency, groups, bare) };
+    if (run % 2 === 0) {
+      const system = await phases.system();
+      return { system, bare: await phases.bare() };
+    }
+    const bareFigures = await phases.bare();
+    return { system: await phases.system(), bare: bareFigures };
   } finally {
     await connection.close();
+    await baselineWorker.stop();
     await stack.stop(30_000);
     fs.closeSync(log);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -158,20 +194,31 @@ async function main(): Promise<void> {
     SUBMISSIONS_PER_MINUTE: '1000000',
   };
   const runs: RunFigures[] = [];
-  for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(count, concurrency, env));
+  for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(r, count, concurrency, env));
 
   const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|WORKER_|LOG_|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
-  console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}\n`);
-  console.log('| run | load avg before / after | completed | problems/s | POST p50 / p99 | submit→resting p50 / p99 |');
+  console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}`);
+  console.log(`bare: the same ${count} starts of a 5-activity workflow on the same dev server, from ${concurrency} Temporal clients (no HTTP, no API)\n`);
+  console.log('| run | load avg before / after | completed | problems/s | POST (bare: start) p50 / p99 | submit→resting p50 / p99 |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} | ${r.ok}/${count} | ${r.perSecond.toFixed(1)} | ${ms(r.postP50)} / ${ms(r.postP99)} | ${ms(r.restP50)} / ${ms(r.restP99)} |`));
-  const roles = Object.keys(runs[0]!.cpu).sort();
+  const row = (label: string, p: PhaseFigures) => `| ${label} | ${p.loadBefore.toFixed(1)} / ${p.loadAfter.toFixed(1)} | ${p.ok}/${count} | ${p.perSecond.toFixed(1)} | ${ms(p.postP50)} / ${ms(p.postP99)} | ${ms(p.restP50)} / ${ms(p.restP99)} |`;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  runs.forEach(({ system, bare }, i) => {
+    console.log(row(`${i + 1}: system`, system));
+    console.log(row(`${i + 1}: bare`, bare));
+    console.log(`| ${i + 1}: system ÷ bare | | | ${ratio(system.perSecond, bare.perSecond)} | ${ratio(system.postP50, bare.postP50)} / ${ratio(system.postP99, bare.postP99)} | ${ratio(system.restP50, bare.restP50)} / ${ratio(system.restP99, bare.restP99)} |`);
+  });
+  const roles = Object.keys(runs[0]!.system.cpu).sort();
   console.log(`\nCPU during the load, in % of one core (the machine has ${os.cpus().length}):\n`);
   console.log(`| run | ${roles.join(' | ')} | whole machine (all users) |`);
   console.log(`| --- | ${roles.map(() => '---').join(' | ')} | --- |`);
-  runs.forEach((r, i) => console.log(`| ${i + 1} | ${roles.map((g) => pct(r.cpu[g] ?? 0)).join(' | ')} | ${pct(r.machineCpu)} |`));
-  console.log('\nCPU seconds per problem:', roles.map((g) => `${g} ${((runs.reduce((s, r) => s + (r.cpu[g] ?? 0) * r.wallS, 0)) / (count * runs.length) * 1000).toFixed(1)} ms`).join(', '));
-  if (runs.some((r) => r.ok !== count)) process.exitCode = 1;
+  runs.forEach((r, i) => {
+    for (const phase of ['system', 'bare'] as const) console.log(`| ${i + 1}: ${phase} | ${roles.map((g) => pct(r[phase].cpu[g] ?? 0)).join(' | ')} | ${pct(r[phase].machineCpu)} |`);
+  });
+  for (const phase of ['system', 'bare'] as const) {
+    console.log(`\nCPU seconds per problem, ${phase}:`, roles.map((g) => `${g} ${((runs.reduce((s, r) => s + (r[phase].cpu[g] ?? 0) * r[phase].wallS, 0)) / (count * runs.length) * 1000).toFixed(1)} ms`).join(', '));
+  }
+  if (runs.some((r) => r.system.ok !== count || r.bare.ok !== count)) process.exitCode = 1;
 }
 
 main().catch((err) => {
