@@ -22,7 +22,8 @@ import { freePort, startNodeScript, waitFor, type ManagedProcess } from '../scri
 import { DEV_API_KEYS } from '../src/config';
 import { openSystemsDb } from '../src/systems/db';
 import { cpuSeconds, processTree, type ProcessGroups } from './lib/proc-cpu';
-import { median, ms, percentile, pool } from './lib/stats';
+import { startBaseline } from './baseline/client';
+import { inAlternatingOrder, median, ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -161,9 +162,9 @@ async function main(): Promise<void> {
       return { submitted, ok: state.status === 'completed' };
     };
     const bare = async (i: number) => {
-      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: baselineQueue, workflowId: `baseline-${Date.now()}-${i}`, args: [{ text: `problem ${i}` }] });
+      const { done } = await startBaseline(client, baselineQueue, `baseline-${Date.now()}-${i}`, i);
       const submitted = performance.now();
-      return { submitted, ok: (await handle.result()) === 'done' };
+      return { submitted, ok: await done };
     };
     await measure('warm-up', warmup, warmup, viaApi);
     await waitFor('baseline worker', async () => (await bare(-1)).ok, 60_000, 500);
@@ -182,15 +183,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       const runBaseline = async () => withCpu(async () => summarize(await measure(names.baseline, count, concurrency, (i) => bare(r * count + i))));
       const runSystem = async () => withCpu(async () => summarize(await measure(names.system, count, concurrency, viaApi)));
-      // Alternate which goes first, so a trend in the machine's load favours neither.
-      let baseline, system;
-      if (r % 2 === 0) {
-        baseline = await runBaseline();
-        system = await runSystem();
-      } else {
-        system = await runSystem();
-        baseline = await runBaseline();
-      }
+      const [baseline, system] = await inAlternatingOrder(r, runBaseline, runSystem);
       results.push({ baseline, system, load: os.loadavg()[0]! });
     }
     console.log(`\nLoad: ${count} problems, concurrency ${concurrency}, ${rounds} round(s), ${os.cpus().length} CPUs, Temporal ${server ? 'dev server' : address}, ${new Date().toISOString()}\n`);

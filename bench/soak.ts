@@ -16,6 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startProcess, waitFor, type ManagedProcess } from '../scripts/lib/processes';
 import { buildCases, drillKeys, type DrillCase } from '../scripts/drills/lib/problems';
 import { startStack } from '../scripts/drills/lib/stack';
+import { startBaseline } from './baseline/client';
 import { ms, percentile } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -93,9 +94,9 @@ async function main(): Promise<void> {
   try {
     const bare = async (i: number): Promise<Sample> => {
       const t0 = performance.now();
-      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: 'baseline', workflowId: `soak-baseline-${Date.now()}-${i}`, args: [{ text: `problem ${i}` }] });
+      const { done } = await startBaseline(client, 'baseline', `soak-baseline-${Date.now()}-${i}`, i);
       const submitMs = performance.now() - t0;
-      const ok = (await handle.result()) === 'done';
+      const ok = await done;
       return { type: 'baseline', submitMs, completeMs: performance.now() - t0, status: ok ? 'completed' : 'failed' };
     };
     await waitFor('baseline worker', async () => (await bare(-1)).status === 'completed', 60_000, 500);

@@ -27,7 +27,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DEV_API_KEYS } from '../src/config';
 import { startGuardedCommand, startNodeScript, waitFor } from '../scripts/lib/processes';
 import { cpuSeconds, loadAverage, machineBusySeconds, processTree, type ProcessGroups } from './lib/proc-cpu';
-import { ms, percentile, pool } from './lib/stats';
+import { startBaseline } from './baseline/client';
+import { inAlternatingOrder, ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -133,22 +134,16 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
     };
     const bare: Submit = async (i) => {
       const t0 = performance.now();
-      const handle = await client.workflow.start('baselineWorkflow', { taskQueue: BASELINE_QUEUE, workflowId: `baseline-${run}-${i}`, args: [{ text: `problem ${i}` }] });
-      return { t0, postMs: performance.now() - t0, rest: handle.result().then((result) => result === 'done') };
+      const { done } = await startBaseline(client, BASELINE_QUEUE, `baseline-${run}-${i}`, i);
+      return { t0, postMs: performance.now() - t0, rest: done };
     };
     // Warm-up: every path once, and the baseline, so bundle load and JIT are not in the figures.
     await Promise.all([...TEXTS.map(async (_, i) => (await viaApi(i)).rest), (await bare(-1)).rest]);
 
     const groups: ProcessGroups = { 'baseline worker': processTree(baselineWorker.child.pid!).map((p) => p.pid) };
     for (const p of processTree(stack.child.pid!)) (groups[roleOf(p.cmd)] ??= []).push(p.pid);
-    // Alternate which phase goes first, so a trend in the machine's load favours neither.
-    const phases = { system: () => measurePhase(count, concurrency, groups, viaApi), bare: () => measurePhase(count, concurrency, groups, bare) };
-    if (run % 2 === 0) {
-      const system = await phases.system();
-      return { system, bare: await phases.bare() };
-    }
-    const bareFigures = await phases.bare();
-    return { system: await phases.system(), bare: bareFigures };
+    const [system, bareFigures] = await inAlternatingOrder(run, () => measurePhase(count, concurrency, groups, viaApi), () => measurePhase(count, concurrency, groups, bare));
+    return { system, bare: bareFigures };
   } finally {
     await connection.close();
     await baselineWorker.stop();
