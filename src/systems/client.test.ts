@@ -1,0 +1,128 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSystemsClient, DownstreamError } from './client';
+
+/** What the test server saw of each request. */
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+let server: http.Server;
+let baseUrl: string;
+const seen: Seen[] = [];
+let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      answer(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_req: http.IncomingMessage, res: http.ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+/** The DownstreamError a call rejects with. */
+async function failure(call: Promise<unknown>): Promise<DownstreamError> {
+  const err = await call.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DownstreamError);
+  return err as DownstreamError;
+}
+
+describe('createSystemsClient', () => {
+  it('sends the method, path, query, JSON body and idempotency key, and parses the JSON answer', async () => {
+    answer = json(200, { creditId: 'CR-1' });
+    const systems = createSystemsClient({ baseUrl });
+    const result = await systems.request('POST', '/billing/credits?dry=0', { body: { amount: 100 }, idempotencyKey: 'p-1/issueCredit' });
+    expect(result).toEqual({ creditId: 'CR-1' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/billing/credits?dry=0', body: '{"amount":100}' });
+    expect(seen[0]!.headers).toMatchObject({ accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': 'p-1/issueCredit' });
+  });
+
+  it('sends no body and no content type on a GET', async () => {
+    answer = json(200, { id: 'A-1' });
+    await createSystemsClient({ baseUrl }).request('GET', '/accounts/A-1');
+    expect(seen[0]!.body).toBe('');
+    expect(seen[0]!.headers['content-type']).toBeUndefined();
+    expect(seen[0]!.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('answers null for a 404 only when asked to', async () => {
+    answer = json(404, { error: { code: 'not_found' } });
+    const systems = createSystemsClient({ baseUrl });
+    await expect(systems.request('GET', '/accounts/NOPE', { notFoundAsNull: true })).resolves.toBeNull();
+    const err = await failure(systems.request('GET', '/accounts/NOPE'));
+    expect(err).toMatchObject({ status: 404, code: 'not_found' });
+    expect(err.retryable).toBe(false);
+  });
+
+  it('turns a 503 into a retryable error with its code and Retry-After', async () => {
+    answer = json(503, { error: { code: 'maintenance' } }, { 'retry-after': '7' });
+    const err = await failure(createSystemsClient({ baseUrl }).request('GET', '/network/outages'));
+    expect(err).toMatchObject({ status: 503, code: 'maintenance', retryAfterMs: 7000 });
+    expect(err.retryable).toBe(true);
+    expect(err.message).toBe('GET /network/outages answered 503 maintenance');
+  });
+
+  it('reuses its connections for calls one after another', async () => {
+    answer = json(200, {});
+    let connections = 0;
+    const count = () => connections++;
+    server.on('connection', count);
+    const systems = createSystemsClient({ baseUrl });
+    for (let i = 0; i < 10; i++) await systems.request('GET', `/a/${i}`);
+    server.off('connection', count);
+    expect(seen).toHaveLength(10);
+    // The pool may open a second connection while the first is being handed back; never one per call.
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
+  it('gives up after timeoutMs without an answer, as a retryable network error', async () => {
+    answer = () => undefined; // never answers
+    const started = Date.now();
+    const err = await failure(createSystemsClient({ baseUrl, timeoutMs: 200 }).request('GET', '/slow'));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err.status).toBe(0);
+    expect(err.retryable).toBe(true);
+  });
+
+  it('stops when the caller aborts (activity cancellation)', async () => {
+    answer = () => undefined;
+    const controller = new AbortController();
+    const call = createSystemsClient({ baseUrl }).request('GET', '/slow', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const err = await failure(call);
+    expect(err.status).toBe(0);
+  });
+
+  it('reports a refused connection as a retryable network error', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const err = await failure(createSystemsClient({ baseUrl: `http://127.0.0.1:${port}` }).request('GET', '/x'));
+    expect(err.status).toBe(0);
+    expect(err.retryable).toBe(true);
+  });
+});
