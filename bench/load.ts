@@ -11,6 +11,10 @@
  * With `--rounds R` the baseline and the system alternate R times (B S, S B, B S, …), so a burst of
  * load from elsewhere on a shared machine hits both; the ratio reported and checked against
  * `--min-ratio` (exit code 1 below it) is the median of the rounds' throughput ratios.
+ *
+ * Then `--one-at-a-time K` (default 40) submissions of each kind, one after another, each waiting
+ * for its problem to finish: submit latency with the machine otherwise idle, the floor of the
+ * submit ratio that the loaded rounds add CPU queueing to.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -98,14 +102,16 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '1' },
       'min-ratio': { type: 'string' },
       'temporal-address': { type: 'string' },
+      'one-at-a-time': { type: 'string', default: '40' },
     },
   });
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);
   const rounds = Number(values.rounds);
+  const oneAtATime = Number(values['one-at-a-time']);
   const warmup = 10;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
-  seedBenchInvoices(path.join(dir, 'systems.db'), count * rounds + warmup);
+  seedBenchInvoices(path.join(dir, 'systems.db'), count * rounds + warmup + oneAtATime);
 
   // Both runs use the same server: a fresh dev server, or the given one (own task queues there).
   const server = values['temporal-address'] ? undefined : await startDevServer({ headless: true });
@@ -194,6 +200,10 @@ async function main(): Promise<void> {
       for (const x of [baseline, system]) console.log(`| ${round}${x.name} | ${x.ok}/${count} | ${x.perSecond.toFixed(1)} | ${ms(x.submitP50)} | ${ms(x.submitP99)} | ${ms(x.completeP50)} | ${ms(x.completeP99)} |`);
       console.log(`| ${round}ratio system/baseline | | ${(system.perSecond / baseline.perSecond).toFixed(2)}× throughput | ${(system.submitP50 / baseline.submitP50).toFixed(2)}× | ${(system.submitP99 / baseline.submitP99).toFixed(2)}× | ${(system.completeP50 / baseline.completeP50).toFixed(2)}× | ${(system.completeP99 / baseline.completeP99).toFixed(2)}× |`);
     });
+    if (oneAtATime > 0) {
+      const [bareAlone, systemAlone] = [summarize(await measure(names.baseline, oneAtATime, 1, (i) => bare(rounds * count + i))), summarize(await measure(names.system, oneAtATime, 1, viaApi))];
+      console.log(`\nOne at a time (${oneAtATime} each, the next submitted when the last finished): submit p50 / p99 bare ${ms(bareAlone.submitP50)} / ${ms(bareAlone.submitP99)}, system ${ms(systemAlone.submitP50)} / ${ms(systemAlone.submitP99)}; ratio ${(systemAlone.submitP50 / bareAlone.submitP50).toFixed(2)}× / ${(systemAlone.submitP99 / bareAlone.submitP99).toFixed(2)}×`);
+    }
     const groupNames = Object.keys(groups);
     console.log(`\nCPU per problem (ms), median of the rounds:\n\n| run | ${groupNames.join(' | ')} |\n| --- | ${groupNames.map(() => '---').join(' | ')} |`);
     for (const which of ['baseline', 'system'] as const) console.log(`| ${names[which]} | ${groupNames.map((g) => median(results.map((x) => x[which].cpuMs[g]!)).toFixed(0)).join(' | ')} |`);
