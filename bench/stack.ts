@@ -11,6 +11,9 @@
  * concurrent Temporal clients, with no HTTP, no API and no extraction. The two phases alternate
  * which goes first from run to run, and the table gives the system ÷ bare ratios.
  *
+ * Last in each run, the same N starts from C clients to a task queue no worker polls: the dev
+ * server's own floor for a start with C in flight, which no submission through it can beat.
+ *
  *   npm run bench:stack -- --count 200 --concurrency 20
  *   npm run bench:stack -- --runs 3                        # repeated, each on a fresh data dir
  *   WORKER_MAX_CACHED_WORKFLOWS=100 npm run bench:stack      # any variable the stack reads
@@ -34,6 +37,8 @@ const ROOT = path.resolve(__dirname, '..');
 
 /** The baseline workflow's task queue on the stack's dev server. */
 const BASELINE_QUEUE = 'baseline';
+/** A task queue no worker polls: its starts measure the dev server alone. */
+const UNPOLLED_QUEUE = 'bench-starts-only';
 
 /** Connectivity texts of the three completing paths (outage ticket, line reset, technician visit). */
 const TEXTS = [
@@ -71,6 +76,8 @@ interface PhaseFigures {
 interface RunFigures {
   system: PhaseFigures;
   bare: PhaseFigures;
+  /** Starts alone, to a task queue no worker polls. */
+  startsOnly: PhaseFigures;
 }
 
 /** Submits problem `i`; `rest` settles `true` once it rests as expected. */
@@ -143,7 +150,12 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
     const groups: ProcessGroups = { 'baseline worker': processTree(baselineWorker.child.pid!).map((p) => p.pid) };
     for (const p of processTree(stack.child.pid!)) (groups[roleOf(p.cmd)] ??= []).push(p.pid);
     const [system, bareFigures] = await inAlternatingOrder(run, () => measurePhase(count, concurrency, groups, viaApi), () => measurePhase(count, concurrency, groups, bare));
-    return { system, bare: bareFigures };
+    const startOnly: Submit = async (i) => {
+      const t0 = performance.now();
+      await client.workflow.start('baselineWorkflow', { taskQueue: UNPOLLED_QUEUE, workflowId: `start-only-${run}-${i}`, args: [{ text: `problem ${i}` }] });
+      return { t0, postMs: performance.now() - t0, rest: Promise.resolve(true) };
+    };
+    return { system, bare: bareFigures, startsOnly: await measurePhase(count, concurrency, groups, startOnly) };
   } finally {
     await connection.close();
     await baselineWorker.stop();
@@ -203,6 +215,8 @@ async function main(): Promise<void> {
     console.log(row(`${i + 1}: bare`, bare));
     console.log(`| ${i + 1}: system ÷ bare | | | ${ratio(system.perSecond, bare.perSecond)} | ${ratio(system.postP50, bare.postP50)} / ${ratio(system.postP99, bare.postP99)} | ${ratio(system.restP50, bare.restP50)} / ${ratio(system.restP99, bare.restP99)} |`);
   });
+  console.log(`\nStarts alone (the same ${count} starts from ${concurrency} clients to a task queue no worker polls: the dev server's floor for a start):`);
+  runs.forEach(({ startsOnly: s }, i) => console.log(`- run ${i + 1} (load ${s.loadBefore.toFixed(1)}): ${s.perSecond.toFixed(0)} starts/s, start p50 / p99 ${ms(s.postP50)} / ${ms(s.postP99)}`));
   const roles = Object.keys(runs[0]!.system.cpu).sort();
   console.log(`\nCPU during the load, in % of one core (the machine has ${os.cpus().length}):\n`);
   console.log(`| run | ${roles.join(' | ')} | whole machine (all users) |`);
