@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../config';
 import type { Logger } from '../logger';
@@ -7,36 +6,15 @@ import { createNotifier } from '../temporal/activity-deps';
 import type { NotificationEvent } from './notifier';
 import { WebhookVerificationError } from 'standardwebhooks';
 import { createWebhookNotifier, signedHeaders, webhookFor } from './webhook-notifier';
+import { httpReceiver, rejectionOf, type ReceivedRequest } from '../../test/support/http-receiver';
 
 const SECRET = 'test-webhook-secret-0123456789';
 const event: NotificationEvent = { event: 'approval_needed', problemId: 'prb_01TEST', actionDigest: `sha256:${'a'.repeat(64)}`, group: 'billing-approvers' };
 
-interface Received {
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** A local receiver answering with `respond`; records every request. */
+/** A local receiver of webhooks at `/hook`, answering with `respond`; records every request. */
 async function receiver(respond: (res: http.ServerResponse) => void) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
-      respond(res);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return {
-    url,
-    received,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
+  const r = await httpReceiver(respond);
+  return { ...r, url: `${r.base}/hook` };
 }
 
 /** The three Standard Webhooks headers of a received request. */
@@ -46,11 +24,7 @@ const received = (headers: http.IncomingHttpHeaders) => ({
   'webhook-signature': String(headers['webhook-signature']),
 });
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
+const failureOf = (p: Promise<unknown>) => rejectionOf(p, ApplicationFailure);
 
 describe('webhook notifier', () => {
   test('posts JSON signed as Standard Webhooks: webhook-id (the idempotency key), webhook-timestamp, webhook-signature', async () => {
@@ -58,7 +32,7 @@ describe('webhook notifier', () => {
     try {
       await createWebhookNotifier({ url: r.url, secret: SECRET, timeoutMs: 2000 }).send(event, 'prb_01TEST/3');
       expect(r.received).toHaveLength(1);
-      const [{ body, headers }] = r.received as [Received];
+      const [{ body, headers }] = r.received as [ReceivedRequest];
       expect(headers['content-type']).toBe('application/json');
       expect(headers['webhook-id']).toBe('prb_01TEST/3');
       expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
@@ -79,7 +53,7 @@ describe('webhook notifier', () => {
     try {
       const sentAt = new Date(Date.now() - 10 * 60_000);
       await createWebhookNotifier({ url: r.url, secret: SECRET, timeoutMs: 2000, now: () => sentAt }).send(event, 'prb_01TEST/3');
-      const [{ body, headers }] = r.received as [Received];
+      const [{ body, headers }] = r.received as [ReceivedRequest];
       expect(() => webhookFor(SECRET).verify(body, received(headers))).toThrow(/timestamp too old/i);
       // Moving the timestamp forward breaks the signature.
       expect(() => webhookFor(SECRET).verify(body, { ...received(headers), 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) })).toThrow(/no matching signature/i);

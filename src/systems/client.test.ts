@@ -1,53 +1,28 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { httpReceiver, rejectionOf, type HttpReceiver } from '../../test/support/http-receiver';
 import { createSystemsClient, DownstreamError } from './client';
 
-/** What the test server saw of each request. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-let server: http.Server;
+let server: HttpReceiver;
 let baseUrl: string;
-const seen: Seen[] = [];
-let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+let answer: (res: http.ServerResponse) => void;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      answer(req, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await httpReceiver((res) => answer(res));
+  baseUrl = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
-  seen.length = 0;
+  server.received.length = 0;
 });
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (_req: http.IncomingMessage, res: http.ServerResponse) => {
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (res: http.ServerResponse) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 };
 
-/** The DownstreamError a call rejects with. */
-async function failure(call: Promise<unknown>): Promise<DownstreamError> {
-  const err = await call.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DownstreamError);
-  return err as DownstreamError;
-}
+const failure = (call: Promise<unknown>) => rejectionOf(call, DownstreamError);
 
 describe('createSystemsClient', () => {
   it('sends the method, path, query, JSON body and idempotency key, and parses the JSON answer', async () => {
@@ -55,17 +30,17 @@ describe('createSystemsClient', () => {
     const systems = createSystemsClient({ baseUrl });
     const result = await systems.request('POST', '/billing/credits?dry=0', { body: { amount: 100 }, idempotencyKey: 'p-1/issueCredit' });
     expect(result).toEqual({ creditId: 'CR-1' });
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/billing/credits?dry=0', body: '{"amount":100}' });
-    expect(seen[0]!.headers).toMatchObject({ accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': 'p-1/issueCredit' });
+    expect(server.received).toHaveLength(1);
+    expect(server.received[0]).toMatchObject({ method: 'POST', url: '/billing/credits?dry=0', body: '{"amount":100}' });
+    expect(server.received[0]!.headers).toMatchObject({ accept: 'application/json', 'content-type': 'application/json', 'idempotency-key': 'p-1/issueCredit' });
   });
 
   it('sends no body and no content type on a GET', async () => {
     answer = json(200, { id: 'A-1' });
     await createSystemsClient({ baseUrl }).request('GET', '/accounts/A-1');
-    expect(seen[0]!.body).toBe('');
-    expect(seen[0]!.headers['content-type']).toBeUndefined();
-    expect(seen[0]!.headers['idempotency-key']).toBeUndefined();
+    expect(server.received[0]!.body).toBe('');
+    expect(server.received[0]!.headers['content-type']).toBeUndefined();
+    expect(server.received[0]!.headers['idempotency-key']).toBeUndefined();
   });
 
   it('answers null for a 404 only when asked to', async () => {
@@ -87,15 +62,12 @@ describe('createSystemsClient', () => {
 
   it('reuses its connections for calls one after another', async () => {
     answer = json(200, {});
-    let connections = 0;
-    const count = () => connections++;
-    server.on('connection', count);
+    const before = server.connections();
     const systems = createSystemsClient({ baseUrl });
     for (let i = 0; i < 10; i++) await systems.request('GET', `/a/${i}`);
-    server.off('connection', count);
-    expect(seen).toHaveLength(10);
+    expect(server.received).toHaveLength(10);
     // The pool may open a second connection while the first is being handed back; never one per call.
-    expect(connections).toBeLessThanOrEqual(2);
+    expect(server.connections() - before).toBeLessThanOrEqual(2);
   });
 
   it('gives up after timeoutMs without an answer, as a retryable network error', async () => {
@@ -117,11 +89,9 @@ describe('createSystemsClient', () => {
   });
 
   it('reports a refused connection as a retryable network error', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const err = await failure(createSystemsClient({ baseUrl: `http://127.0.0.1:${port}` }).request('GET', '/x'));
+    const closed = await httpReceiver((res) => res.end());
+    await closed.close();
+    const err = await failure(createSystemsClient({ baseUrl: closed.base }).request('GET', '/x'));
     expect(err.status).toBe(0);
     expect(err.retryable).toBe(true);
   });
