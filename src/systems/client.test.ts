@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { httpReceiver, rejectionOf, type HttpReceiver } from '../../test/support/http-receiver';
+import { classifyToolError } from '../../activities/tools';
 import { createSystemsClient, DownstreamError } from './client';
 
 let server: HttpReceiver;
@@ -58,6 +59,21 @@ describe('createSystemsClient', () => {
     expect(err).toMatchObject({ status: 503, code: 'maintenance', retryAfterMs: 7000 });
     expect(err.retryable).toBe(true);
     expect(err.message).toBe('GET /network/outages answered 503 maintenance');
+  });
+
+  it('fails a gateway error page (not JSON) as its status, retryable for a 502', async () => {
+    answer = (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+    const err = await failure(createSystemsClient({ baseUrl }).request('GET', '/accounts/A-1'));
+    expect(err).toMatchObject({ status: 502, code: undefined });
+    expect(err.retryable).toBe(true);
+  });
+
+  it('fails a 2xx answer that is not JSON as an unreadable answer, not as a refusal', async () => {
+    answer = (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    const err = await rejectionOf(createSystemsClient({ baseUrl }).request('GET', '/accounts/A-1'), Error);
+    expect(err).not.toBeInstanceOf(DownstreamError);
+    expect(err.message).toBe('GET /accounts/A-1 answered 200 with a body that is not JSON');
+    expect(classifyToolError('lookUpAccount', err)).toMatchObject({ type: 'ToolError', nonRetryable: false });
   });
 
   it('reuses its connections for calls one after another', async () => {

@@ -36,15 +36,34 @@ function headerValue(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
+/** Where and how the worker reaches the systems of record. */
+export interface SystemsClientOptions {
+  /** Base URL; a tool's path replaces its path (`new URL(path, baseUrl)`). */
+  baseUrl: string;
+  /** Longest wait for an answer's headers, and for each pause in its body (default 10 s). */
+  timeoutMs?: number;
+  /** Most keep-alive connections open to the base URL's origin at once (default 32). */
+  connections?: number;
+}
+
+/** The JSON in `text`, `null` when it is empty, `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * HTTP client of the systems of record; swap `baseUrl` to reach real systems.
  *
  * Built on undici's `request` over one keep-alive pool (not `fetch`): the worker calls these
- * systems on every lookup, and `fetch`'s WHATWG streams and combined abort signals cost about a
- * tenth of the worker's main thread under load (docs/BENCHMARKS.md, *Fifth pass*). `timeoutMs`
- * bounds the wait for the answer's headers and each pause in its body.
+ * systems on every lookup, and `fetch`'s WHATWG streams and combined abort signals took about a
+ * sixth of the worker main thread's busy time under load (docs/BENCHMARKS.md, *Fifth pass*).
  */
-export function createSystemsClient(options: { baseUrl: string; timeoutMs?: number; connections?: number }): SystemsPort {
+export function createSystemsClient(options: SystemsClientOptions): SystemsPort {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pool = new Pool(new URL(options.baseUrl).origin, { connections: options.connections ?? 32, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   return {
@@ -69,11 +88,14 @@ export function createSystemsClient(options: { baseUrl: string; timeoutMs?: numb
         throw new DownstreamError(`${method} ${path} failed: ${(err as Error).message}`, 0, undefined, undefined);
       }
       if (res.statusCode === 404 && opts.notFoundAsNull) return null;
-      const body = text ? (JSON.parse(text) as unknown) : null;
+      // An error page from a gateway (HTML, say) still fails as the status it came with.
+      const body = parseJson(text);
       if (res.statusCode < 200 || res.statusCode > 299) {
-        const code = (body as { error?: { code?: string } } | null)?.error?.code;
+        const code = (body as { error?: { code?: string } } | null | undefined)?.error?.code;
         throw new DownstreamError(`${method} ${path} answered ${res.statusCode}${code ? ` ${code}` : ''}`, res.statusCode, code, parseRetryAfter(headerValue(res.headers['retry-after'])));
       }
+      // Not a refusal: an answer the tool cannot read (retried as a ToolError, activities/tools.ts).
+      if (body === undefined) throw new Error(`${method} ${path} answered ${res.statusCode} with a body that is not JSON`);
       return body as T;
     },
   };
