@@ -30,7 +30,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DEV_API_KEYS } from '../src/config';
 import { startGuardedCommand, startNodeScript, waitFor } from '../scripts/lib/processes';
 import { cpuSeconds, loadAverage, machineBusySeconds, processTree, type ProcessGroups } from './lib/proc-cpu';
-import { startBaseline } from './baseline/client';
+import { startBaseline, startBaselineWorkflow } from './baseline/client';
 import { inAlternatingOrder, ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -152,7 +152,7 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
     const [system, bareFigures] = await inAlternatingOrder(run, () => measurePhase(count, concurrency, groups, viaApi), () => measurePhase(count, concurrency, groups, bare));
     const startOnly: Submit = async (i) => {
       const t0 = performance.now();
-      await client.workflow.start('baselineWorkflow', { taskQueue: UNPOLLED_QUEUE, workflowId: `start-only-${run}-${i}`, args: [{ text: `problem ${i}` }] });
+      await startBaselineWorkflow(client, UNPOLLED_QUEUE, `start-only-${run}-${i}`, i);
       return { t0, postMs: performance.now() - t0, rest: Promise.resolve(true) };
     };
     return { system, bare: bareFigures, startsOnly: await measurePhase(count, concurrency, groups, startOnly) };
