@@ -14,7 +14,14 @@
  * Last in each run, the same N starts from C clients to a task queue no worker polls: the dev
  * server's own floor for a start with C in flight, which no submission through it can beat.
  *
+ * With `--rate R` the load is open instead of closed: submissions arrive at R per second on a
+ * fixed schedule, whether or not earlier ones have answered (no concurrency cap), and each
+ * latency counts from its scheduled time, so a stall shows in the figures rather than slowing
+ * the arrivals (no coordinated omission). That answers "at R problems/s, how long does a POST
+ * take", which closed-loop clients cannot: with C always in flight, latency is C ÷ rate.
+ *
  *   npm run bench:stack -- --count 200 --concurrency 20
+ *   npm run bench:stack -- --count 400 --rate 20           # open loop at 20 problems/s
  *   npm run bench:stack -- --runs 3                        # repeated, each on a fresh data dir
  *   WORKER_MAX_CACHED_WORKFLOWS=100 npm run bench:stack      # any variable the stack reads
  *
@@ -80,18 +87,40 @@ interface RunFigures {
   startsOnly: PhaseFigures;
 }
 
-/** Submits problem `i`; `rest` settles `true` once it rests as expected. */
-type Submit = (i: number) => Promise<{ t0: number; postMs: number; rest: Promise<boolean> }>;
+/**
+ * Submits problem `i`, its latency counted from `t0` (its scheduled time in an open-loop phase);
+ * `rest` settles `true` once it rests as expected.
+ */
+type Submit = (i: number, t0?: number) => Promise<{ t0: number; postMs: number; rest: Promise<boolean> }>;
 
-/** `count` submissions from `concurrency` clients, each submitting its next as soon as the previous one answered. */
-async function measurePhase(count: number, concurrency: number, groups: ProcessGroups, submit: Submit): Promise<PhaseFigures> {
+/** How a phase offers its load: closed (C clients, each submitting when its last POST answered) or open (R per second on a schedule). */
+type Load = { concurrency: number } | { rate: number };
+
+/** Runs the phase's `count` submissions as `load` says. */
+async function offer(count: number, load: Load, submit: Submit, onSubmitted: (submitted: Awaited<ReturnType<Submit>>) => void): Promise<void> {
+  if ('concurrency' in load) {
+    await pool(Array.from({ length: count }, (_, i) => i), load.concurrency, async (i) => onSubmitted(await submit(i)));
+    return;
+  }
+  const started = performance.now();
+  const posts: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const scheduled = started + (i * 1000) / load.rate;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    posts.push(submit(i, scheduled).then(onSubmitted));
+  }
+  await Promise.all(posts);
+}
+
+/** `count` submissions offered as `load` says. */
+async function measurePhase(count: number, load: Load, groups: ProcessGroups, submit: Submit): Promise<PhaseFigures> {
   const loadBefore = loadAverage();
   const cpu0 = cpuSeconds(groups);
   const machine0 = machineBusySeconds();
   const started = performance.now();
   const waits: Promise<{ ok: boolean; restMs: number; postMs: number }>[] = [];
-  await pool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
-    const { t0, postMs, rest } = await submit(i);
+  await offer(count, load, submit, ({ t0, postMs, rest }) => {
     waits.push(rest.then((ok) => ({ ok, restMs: performance.now() - t0, postMs })));
   });
   const samples = await Promise.all(waits);
@@ -112,7 +141,7 @@ async function measurePhase(count: number, concurrency: number, groups: ProcessG
   };
 }
 
-async function runOnce(run: number, count: number, concurrency: number, env: NodeJS.ProcessEnv): Promise<RunFigures> {
+async function runOnce(run: number, count: number, load: Load, env: NodeJS.ProcessEnv): Promise<RunFigures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-stack-'));
   const runEnv: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir };
   const logFile = path.join(dataDir, 'stack.log');
@@ -127,8 +156,7 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
     await waitFor('the API to be ready', async () => (await fetch(`${base}/readyz`)).ok, 180_000, 500);
     const client = new Client({ connection });
     const key = DEV_API_KEYS.find((k) => k.roles.includes('submitter'))!.key;
-    const viaApi: Submit = async (i) => {
-      const t0 = performance.now();
+    const viaApi: Submit = async (i, t0 = performance.now()) => {
       const res = await fetch(`${base}/v1/problems`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -139,8 +167,7 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
       const { id } = (await res.json()) as { id: string };
       return { t0, postMs, rest: client.workflow.result(id).then((state) => (state as { status: string }).status === 'completed') };
     };
-    const bare: Submit = async (i) => {
-      const t0 = performance.now();
+    const bare: Submit = async (i, t0 = performance.now()) => {
       const { done } = await startBaseline(client, BASELINE_QUEUE, `baseline-${run}-${i}`, i);
       return { t0, postMs: performance.now() - t0, rest: done };
     };
@@ -149,13 +176,12 @@ async function runOnce(run: number, count: number, concurrency: number, env: Nod
 
     const groups: ProcessGroups = { 'baseline worker': processTree(baselineWorker.child.pid!).map((p) => p.pid) };
     for (const p of processTree(stack.child.pid!)) (groups[roleOf(p.cmd)] ??= []).push(p.pid);
-    const [system, bareFigures] = await inAlternatingOrder(run, () => measurePhase(count, concurrency, groups, viaApi), () => measurePhase(count, concurrency, groups, bare));
-    const startOnly: Submit = async (i) => {
-      const t0 = performance.now();
+    const [system, bareFigures] = await inAlternatingOrder(run, () => measurePhase(count, load, groups, viaApi), () => measurePhase(count, load, groups, bare));
+    const startOnly: Submit = async (i, t0 = performance.now()) => {
       await startBaselineWorkflow(client, UNPOLLED_QUEUE, `start-only-${run}-${i}`, i);
       return { t0, postMs: performance.now() - t0, rest: Promise.resolve(true) };
     };
-    return { system, bare: bareFigures, startsOnly: await measurePhase(count, concurrency, groups, startOnly) };
+    return { system, bare: bareFigures, startsOnly: await measurePhase(count, load, groups, startOnly) };
   } finally {
     await connection.close();
     await baselineWorker.stop();
@@ -184,9 +210,10 @@ async function waitForConnection(address: string, exited: Promise<number | null>
 const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' }, runs: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' }, rate: { type: 'string' }, runs: { type: 'string', default: '1' } } });
   const count = Number(values.count);
-  const concurrency = Number(values.concurrency);
+  const load: Load = values.rate !== undefined ? { rate: Number(values.rate) } : { concurrency: Number(values.concurrency) };
+  const offered = 'rate' in load ? `offered open-loop at ${load.rate}/s` : `${load.concurrency} concurrent clients`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: process.env.PORT ?? '3440',
@@ -201,11 +228,11 @@ async function main(): Promise<void> {
     SUBMISSIONS_PER_MINUTE: '1000000',
   };
   const runs: RunFigures[] = [];
-  for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(r, count, concurrency, env));
+  for (let r = 0; r < Number(values.runs); r++) runs.push(await runOnce(r, count, load, env));
 
   const variables = Object.entries(process.env).filter(([k]) => /^(DEV_|WORKER_|LOG_|NODE_OPTIONS)/.test(k)).map(([k, v]) => `${k}=${v}`);
-  console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${concurrency} concurrent clients, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}`);
-  console.log(`bare: the same ${count} starts of a 5-activity workflow on the same dev server, from ${concurrency} Temporal clients (no HTTP, no API)\n`);
+  console.log(`\nEmbedded stack (scripts/dev.ts): ${count} connectivity problems, ${offered}, ${os.cpus().length} CPUs, ${new Date().toISOString()}${variables.length ? `, ${variables.join(' ')}` : ''}`);
+  console.log(`bare: the same ${count} starts of a 5-activity workflow on the same dev server, ${offered} through the Temporal client (no HTTP, no API)\n`);
   console.log('| run | load avg before / after | completed | problems/s | POST (bare: start) p50 / p99 | submit→resting p50 / p99 |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   const row = (label: string, p: PhaseFigures) => `| ${label} | ${p.loadBefore.toFixed(1)} / ${p.loadAfter.toFixed(1)} | ${p.ok}/${count} | ${p.perSecond.toFixed(1)} | ${ms(p.postP50)} / ${ms(p.postP99)} | ${ms(p.restP50)} / ${ms(p.restP99)} |`;
@@ -215,7 +242,7 @@ async function main(): Promise<void> {
     console.log(row(`${i + 1}: bare`, bare));
     console.log(`| ${i + 1}: system ÷ bare | | | ${ratio(system.perSecond, bare.perSecond)} | ${ratio(system.postP50, bare.postP50)} / ${ratio(system.postP99, bare.postP99)} | ${ratio(system.restP50, bare.restP50)} / ${ratio(system.restP99, bare.restP99)} |`);
   });
-  console.log(`\nStarts alone (the same ${count} starts from ${concurrency} clients to a task queue no worker polls: the dev server's floor for a start):`);
+  console.log(`\nStarts alone (the same ${count} starts, ${offered}, to a task queue no worker polls: the dev server's floor for a start):`);
   runs.forEach(({ startsOnly: s }, i) => console.log(`- run ${i + 1} (load ${s.loadBefore.toFixed(1)}): ${s.perSecond.toFixed(0)} starts/s, start p50 / p99 ${ms(s.postP50)} / ${ms(s.postP99)}`));
   const roles = Object.keys(runs[0]!.system.cpu).sort();
   console.log(`\nCPU during the load, in % of one core (the machine has ${os.cpus().length}):\n`);
