@@ -151,6 +151,15 @@ export function createProblemService(options: ProblemServiceOptions) {
     }
   }
 
+  /**
+   * A handle on the problem's current run, the one a command is signed for: the update goes to
+   * that run only, and its signature is refused by any other run of the same problem id.
+   */
+  async function currentRun(id: string) {
+    const { runId } = await withDeadline(() => client.workflow.getHandle(id).describe());
+    return { runId, handle: client.workflow.getHandle(id, runId) };
+  }
+
   function assertCanRead(state: ProblemState, principal: Principal): void {
     // Submitters read their own problems, also one refused for naming an account outside their scope.
     if (state.submittedBy === principal.principal) return;
@@ -257,12 +266,12 @@ export function createProblemService(options: ProblemServiceOptions) {
 
     /** Feeds the submitter's answer back; accepted once the workflow's validator agrees. */
     async clarify(id: string, principal: Principal, text: string): Promise<ProblemState> {
-      const handle = client.workflow.getHandle(id);
       return sendUpdate(id, UpdateRejection.notAwaitingClarification, async () => {
+        const { runId, handle } = await currentRun(id);
         // The answer is signed for the round it answers, so it cannot be replayed into a later one.
         const { clarification } = await withDeadline(() => handle.query(getProblemQuery));
         if (!clarification) throw new ApiError(409, UpdateRejection.notAwaitingClarification, 'the problem is not waiting for clarification');
-        const command = signCommand('clarification', id, { principal: principal.principal, text, round: clarification.round });
+        const command = signCommand('clarification', { problemId: id, runId }, { principal: principal.principal, text, round: clarification.round });
         const update = await withDeadline(() => handle.startUpdate(submitClarificationUpdate, { args: [command], waitForStage: WorkflowUpdateStage.ACCEPTED }));
         return withDeadline(() => update.result());
       });
@@ -273,17 +282,18 @@ export function createProblemService(options: ProblemServiceOptions) {
      * returns the state once the workflow has recorded it (the action may still be running).
      */
     async approve(id: string, principal: Principal, body: { decision: 'approve' | 'reject'; actionDigest: string; comment?: string }): Promise<ProblemState> {
-      const input: ApprovalInput = signCommand('approval', id, {
-        principal: principal.principal,
-        roles: principal.roles,
-        groups: principal.groups,
-        employeeId: principal.employeeId,
-        accounts: principal.accounts,
-        ...body,
+      return sendUpdate(id, UpdateRejection.notAwaitingApproval, async () => {
+        const { runId, handle } = await currentRun(id);
+        const input: ApprovalInput = signCommand('approval', { problemId: id, runId }, {
+          principal: principal.principal,
+          roles: principal.roles,
+          groups: principal.groups,
+          employeeId: principal.employeeId,
+          accounts: principal.accounts,
+          ...body,
+        });
+        return withDeadline(() => handle.executeUpdate(submitApprovalUpdate, { args: [input] }));
       });
-      return sendUpdate(id, UpdateRejection.notAwaitingApproval, () =>
-        withDeadline(() => client.workflow.getHandle(id).executeUpdate(submitApprovalUpdate, { args: [input] })),
-      );
     },
 
     /**

@@ -24,6 +24,16 @@ export interface CommandSignature {
   value: string;
 }
 
+/**
+ * The one workflow run a command is for. The run id binds it: a signed command read from one
+ * run's history cannot be replayed into another run started later under the same problem id,
+ * whose action digest may well be the same.
+ */
+export interface CommandTarget {
+  problemId: string;
+  runId: string;
+}
+
 /** A public key the workflow accepts signatures from. */
 export interface CommandVerifyKey {
   id: string;
@@ -40,11 +50,11 @@ export const COMMAND_MAX_SKEW_MS = 60_000;
 export type SignatureRejection = 'command_unsigned' | 'command_signature_invalid' | 'command_expired';
 
 /**
- * The exact bytes that are signed: RFC 8785 canonical JSON of the kind, the problem id, the key id,
- * the issue time and every field of the command. Any changed field breaks the signature.
+ * The exact bytes that are signed: RFC 8785 canonical JSON of the kind, the problem id and run id,
+ * the key id, the issue time and every field of the command. Any changed field breaks the signature.
  */
-export function commandMessage(kind: CommandKind, problemId: string, fields: object, signature: Omit<CommandSignature, 'value'>): Uint8Array {
-  const canonical = canonicalize({ kind, problemId, keyId: signature.keyId, issuedAt: signature.issuedAt, fields });
+export function commandMessage(kind: CommandKind, target: CommandTarget, fields: object, signature: Omit<CommandSignature, 'value'>): Uint8Array {
+  const canonical = canonicalize({ kind, problemId: target.problemId, runId: target.runId, keyId: signature.keyId, issuedAt: signature.issuedAt, fields });
   if (canonical === undefined) throw new TypeError('command cannot be serialised canonically');
   return utf8ToBytes(canonical);
 }
@@ -62,12 +72,13 @@ function ed25519(): typeof Ed25519.ed25519 {
 }
 
 /**
- * Verifies a command's signature against the accepted keys at `nowMs` (workflow time).
+ * Verifies a command's signature for `target` (the verifying run) against the accepted keys at
+ * `nowMs` (workflow time).
  * Returns `null` when the command is authentic and fresh, else the rejection type.
  */
 export function verifyCommand(
   kind: CommandKind,
-  problemId: string,
+  target: CommandTarget,
   fields: object,
   signature: CommandSignature | undefined,
   keys: readonly CommandVerifyKey[],
@@ -78,7 +89,7 @@ export function verifyCommand(
   if (!key || signature.value.length !== 128 || !HEX.test(signature.value)) return 'command_signature_invalid';
   let valid = false;
   try {
-    valid = ed25519().verify(hexToBytes(signature.value), commandMessage(kind, problemId, fields, signature), hexToBytes(key.publicKey));
+    valid = ed25519().verify(hexToBytes(signature.value), commandMessage(kind, target, fields, signature), hexToBytes(key.publicKey));
   } catch {
     valid = false;
   }

@@ -1,11 +1,11 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowIdReusePolicy, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { DEV_API_KEYS, type ApiKeyEntry } from '../../src/config';
 import { defaultBillingPolicy } from '../../src/domain/billing-dispute/schema';
 import type { PolicyFile } from '../../src/domain/policy';
 import { createCommandSigner, signingKeyFromSeed } from '../../src/security/command-keys';
-import { submitApprovalUpdate, type ApprovalInput } from '../../workflows/definitions';
+import { submitApprovalUpdate, type ApprovalInput, type ProblemInput } from '../../workflows/definitions';
 import type { ProblemState } from '../../workflows/state';
 import { keys, ledger, startHarness, submit, testCommandSigner, waitForStatus, type Harness } from '../support/harness';
 
@@ -52,17 +52,20 @@ describe('approvals trusted end to end', () => {
 
   test('an approval written straight to Temporal with a claimed identity is refused; nothing is credited', async () => {
     const p = await waiting(h, CREDIT_1500);
+    const target = { problemId: p.id, runId: (await h.client.workflow.getHandle(p.id).describe()).runId };
     const forged = { principal: 'mallory', roles: ['approver', 'admin'], groups: ['billing-approvers'], employeeId: null, accounts: null, decision: 'approve', actionDigest: p.approval.actionDigest };
     expect(await sendPastTheApi(h, p.id, forged)).toBe('command_unsigned');
 
     // Signed with a key the workers do not accept, even under an accepted key id.
     const mallorysKey = createCommandSigner(signingKeyFromSeed('dev', randomBytes(32)));
-    expect(await sendPastTheApi(h, p.id, mallorysKey('approval', p.id, forged))).toBe('command_signature_invalid');
+    expect(await sendPastTheApi(h, p.id, mallorysKey('approval', target, forged))).toBe('command_signature_invalid');
 
-    // A genuine signature for another problem, or with the identity edited afterwards.
-    const genuine = testCommandSigner()('approval', 'prb_01OTHERPROBLEM000000000000', { ...forged, principal: 'bob' });
+    // A genuine signature for another problem or another run of this one, or with the identity edited afterwards.
+    const genuine = testCommandSigner()('approval', { ...target, problemId: 'prb_01OTHERPROBLEM000000000000' }, { ...forged, principal: 'bob' });
     expect(await sendPastTheApi(h, p.id, genuine)).toBe('command_signature_invalid');
-    const edited = { ...testCommandSigner()('approval', p.id, { ...forged, principal: 'bob', roles: ['submitter'] }), roles: ['approver'] };
+    const otherRun = testCommandSigner()('approval', { ...target, runId: '00000000-0000-4000-8000-000000000000' }, { ...forged, principal: 'bob' });
+    expect(await sendPastTheApi(h, p.id, otherRun)).toBe('command_signature_invalid');
+    const edited = { ...testCommandSigner()('approval', target, { ...forged, principal: 'bob', roles: ['submitter'] }), roles: ['approver'] };
     expect(await sendPastTheApi(h, p.id, edited)).toBe('command_signature_invalid');
 
     const after = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}`, headers: { authorization: `Bearer ${keys.alice}` } });
@@ -74,6 +77,35 @@ describe('approvals trusted end to end', () => {
     await waitForStatus(h.app, keys.alice, p.id, ['completed']);
     const audit = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}/audit`, headers: { authorization: `Bearer ${keys.erin}` } });
     expect((audit.json().steps as { kind: string; principal?: string }[]).filter((s) => s.kind === 'approval').map((s) => s.principal)).toEqual(['bob']);
+  });
+
+  test('a signed approval read from a rejected run\'s history is refused by a new run of the same problem id', async () => {
+    // ₹9000 on a line of its own: two approvals. Bob approves, carol rejects: the problem ends rejected.
+    h.systems.db.prepare('INSERT INTO invoices (id, account_id, period, currency) VALUES (?, ?, ?, ?)').run('INV-7401', 'ACC-1005', '2026-10', 'INR');
+    h.systems.db.prepare('INSERT INTO invoice_lines (invoice_id, line_no, description, amount) VALUES (?, ?, ?, ?)').run('INV-7401', 1, 'Installation', 9000);
+    const p = await waiting(h, 'Account ACC-1005, invoice INV-7401: the installation was never done, please refund Rs 9000.');
+    expect(p.approval.requiredApprovals).toBe(2);
+    expect((await approve(h, p.id, keys.bob, { decision: 'approve', actionDigest: p.approval.actionDigest })).statusCode).toBe(200);
+    expect((await approve(h, p.id, keys.carol, { decision: 'reject', actionDigest: p.approval.actionDigest })).statusCode).toBe(200);
+    await waitForStatus(h.app, keys.alice, p.id, ['rejected']);
+
+    // Whoever reads the history finds bob's signed command, and the run's input.
+    const handle = h.client.workflow.getHandle(p.id);
+    const history = await handle.fetchHistory();
+    const accepted = history.events!.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'submitApproval');
+    const bobs = defaultPayloadConverter.fromPayload<ApprovalInput>(accepted!.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!);
+    expect(bobs.principal).toBe('bob');
+    const input = defaultPayloadConverter.fromPayload<ProblemInput>(history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!);
+
+    // A new run under the same id, started past the API with the same input: the same action digest.
+    await h.client.workflow.start('problemWorkflow', { workflowId: p.id, taskQueue: h.taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+    const again = await waitForStatus(h.app, keys.alice, p.id, ['awaiting_approval']);
+    expect(again.approval!.actionDigest).toBe(p.approval.actionDigest);
+    // Bob's command, fresh and genuine, was signed for the first run: this one refuses it.
+    expect(await sendPastTheApi(h, p.id, bobs)).toBe('command_signature_invalid');
+    expect((await waitForStatus(h.app, keys.alice, p.id, ['awaiting_approval'])).approval!.approvals).toEqual([]);
+    await approve(h, p.id, keys.carol, { decision: 'reject', actionDigest: again.approval!.actionDigest });
+    expect(credits(h, p.id)).toHaveLength(0);
   });
 
   test('the employee a grant is for cannot approve it, even as a manager of the right group', async () => {

@@ -3,7 +3,7 @@
  * verifies each against the public keys the worker is configured with, reloaded whenever the
  * problem starts waiting, so a key added to the workers reaches problems that wait for days.
  */
-import { patched } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { verifyCommand, type CommandKind, type CommandSignature, type CommandVerifyKey } from '../../src/domain/signed-command';
 import { local } from '../activities';
 import { UpdateRejection } from '../definitions';
@@ -14,7 +14,7 @@ import { Patches } from '../patches';
 export interface CommandGuard {
   /** (Re)loads the keys commands must be signed with (docs/SECURITY.md). */
   refresh(): Promise<void>;
-  /** Refuses a command the API did not sign, signed for another problem or kind, or too old to trust. */
+  /** Refuses a command the API did not sign, signed for another problem, run or kind, or too old to trust. */
   assertSigned(kind: CommandKind, command: { signature?: CommandSignature }): void;
 }
 
@@ -27,7 +27,7 @@ export function commandGuard(problemId: string): CommandGuard {
     },
     assertSigned(kind, command) {
       const { signature, ...fields } = command;
-      const refused = verifyCommand(kind, problemId, fields, signature, keys, Date.now());
+      const refused = verifyCommand(kind, { problemId, runId: workflowInfo().runId }, fields, signature, keys, Date.now());
       if (refused === 'command_expired') throw rejection(UpdateRejection.commandExpired, 'the command is too old or from the future; send it again');
       if (refused) throw rejection(refused === 'command_unsigned' ? UpdateRejection.commandUnsigned : UpdateRejection.commandSignatureInvalid, 'commands are accepted only as signed by the API');
     },
