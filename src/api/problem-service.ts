@@ -90,13 +90,19 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
   return `prb_${out}`;
 }
 
-/** The account a problem concerns, once extracted (none for, e.g., an access request). */
-const accountOf = (state: ProblemState): string | null => (typeof state.entities?.accountId === 'string' ? state.entities.accountId.toUpperCase() : null);
+/**
+ * The accounts a problem concerns: the customer it was submitted for, from the start, and the
+ * account its claims name, once extracted (none for, e.g., an access request).
+ */
+function accountsOf(state: ProblemState): string[] {
+  const named = [state.customerId, state.entities?.accountId].filter((a): a is string => typeof a === 'string');
+  return named.map((a) => a.toUpperCase());
+}
 
 /** A key scoped to accounts never sees or acts on a problem of another account. */
 function assertEntitled(state: ProblemState, principal: Principal): void {
-  const account = accountOf(state);
-  if (principal.accounts && account && !principal.accounts.includes(account)) {
+  const { accounts } = principal;
+  if (accounts && accountsOf(state).some((a) => !accounts.includes(a))) {
     throw new ApiError(403, 'account_not_entitled', 'this key is scoped to other accounts than this problem\'s');
   }
 }
@@ -302,19 +308,25 @@ export function createProblemService(options: ProblemServiceOptions) {
      * Each item comes from the memo the workflow publishes while it waits (the exact action, its
      * digest and the evidence); only problems started before that memo existed are queried.
      */
-    async pendingApprovals(limit: number, cursor: string | undefined) {
+    async pendingApprovals(principal: Principal, limit: number, cursor: string | undefined) {
       const query = [`WorkflowType = 'problemWorkflow'`, `TaskQueue = '${taskQueue}'`, `ExecutionStatus = 'Running'`, `${sa.status.name} = 'awaiting_approval'`].join(' AND ');
       const { executions, nextCursor } = await listRaw(query, limit, cursor, approvalCursors);
       const items = await Promise.all(
         executions.map(async (e) => {
+          // A key scoped to accounts sees only actions on them, as GET /v1/problems/:id answers it.
+          const customerId = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields).get(sa.customerId);
+          // An action recorded before beneficiaries were (no account list) is hidden from scoped keys.
+          const entitled = (accountIds: string[] | undefined) => !principal.accounts || (accountIds !== undefined && [...accountIds, ...(customerId ? [customerId] : [])].every((a) => principal.accounts!.includes(a.toUpperCase())));
           const memo = await decodeMapFromPayloads(client.options.loadedDataConverter, e.memo?.fields);
           const published = pendingApprovalMemo.safeParse(memo?.pendingApproval);
-          if (published.success) return published.data;
+          if (published.success) return entitled(published.data.action.beneficiary?.accountIds) ? published.data : null;
           const state = await withDeadline(() => client.workflow.getHandle(e.execution?.workflowId ?? '').query(getProblemQuery)).catch(() => null);
-          return state?.approval ? { problemId: state.id, type: state.type, submittedBy: state.submittedBy, ...state.approval } : null;
+          if (!state?.approval || !entitled(state.approval.action.beneficiary?.accountIds)) return null;
+          return { problemId: state.id, type: state.type, submittedBy: state.submittedBy, ...state.approval };
         }),
       );
       // The response schema keeps only the contract's fields; evidence is null for problems from before it was recorded.
+      // A scoped key's page may hold fewer items than the limit; nextCursor still reads on.
       return { items: items.filter((i) => i !== null).map((i) => ({ ...i, evidence: i.evidence ?? null })), nextCursor };
     },
 

@@ -13,5 +13,5 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: pendingApprovalsQuery,
       response: { 200: pendingApprovalsResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 503: errorResponse },
     },
-  }, async (req) => app.problems.pendingApprovals(req.query.limit, req.query.cursor));
+  }, async (req) => app.problems.pendingApprovals(req.principal!, req.query.limit, req.query.cursor));
 };
