@@ -280,7 +280,6 @@ export interface components {
             };
             eventId: number;
             failure?: {
-                message?: string;
                 reasonCode: string | null;
                 type: string | null;
             };
@@ -310,7 +309,6 @@ export interface components {
             eventId: number;
             fact: string;
             failure?: {
-                message?: string;
                 reasonCode: string | null;
                 type: string | null;
             };
@@ -376,7 +374,6 @@ export interface components {
             attempts: number;
             eventId: number;
             failure?: {
-                message?: string;
                 reasonCode: string | null;
                 type: string | null;
             };
@@ -394,7 +391,6 @@ export interface components {
             attempts: number;
             eventId: number;
             failure?: {
-                message?: string;
                 reasonCode: string | null;
                 type: string | null;
             };

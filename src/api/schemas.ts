@@ -231,7 +231,7 @@ export const meResponse = component('Me', z.object({ principal: z.string(), role
 
 const auditStepBase = { at: z.string(), eventId: z.number().int() };
 const activityOutcome = z.enum(['completed', 'failed', 'timed_out', 'canceled']);
-const failureSummary = z.object({ type: z.string().nullable(), reasonCode: z.string().nullable(), message: z.string().optional() });
+const failureSummary = z.object({ type: z.string().nullable(), reasonCode: z.string().nullable() });
 
 /**
  * One audit step, reconstructed from the workflow's history. Unknown fields are stripped on

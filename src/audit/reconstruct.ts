@@ -90,13 +90,13 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     if (!summary) return null;
     return str((await decode([summary]))[0]);
   };
-  const failureOf = async (failure: ProtoFailure | null | undefined, withMessage: boolean): Promise<FailureSummary> => {
+  /** A failure by type and reason code: its message is internal text (hosts, ports, downstream bodies) and stays in history. */
+  const failureOf = async (failure: ProtoFailure | null | undefined): Promise<FailureSummary> => {
     const info = failure?.applicationFailureInfo;
     const detail = info?.details?.payloads?.length ? (await decode(info.details.payloads).catch(() => []))[0] : undefined;
     return {
       type: info?.type ?? (failure?.timeoutFailureInfo ? 'timeout' : null),
       reasonCode: isRecord(detail) ? str(detail.reasonCode) : null,
-      ...(withMessage && failure?.message ? { message: failure.message } : {}),
     };
   };
 
@@ -243,13 +243,13 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
       round += 1;
       facts = {};
       plannedLookups = lookupsOf(isRecord(value) ? value.plan : undefined);
-      steps.push(extractionStep(at, eventId, activity, outcome, value, outcome === 'completed' ? undefined : await failureOf(failure, false)));
+      steps.push(extractionStep(at, eventId, activity, outcome, value, outcome === 'completed' ? undefined : await failureOf(failure)));
       return;
     }
     const invocation = (await decode(activity.inputPayloads?.payloads))[0];
     const idempotencyKey = isRecord(invocation) ? str(invocation.idempotencyKey) : null;
     const stepId = idempotencyKey === null ? null : idempotencyKey.slice(idempotencyKey.indexOf('/') + 1);
-    const ended = outcome === 'completed' ? { result: value } : { failure: await failureOf(failure, true) };
+    const ended = outcome === 'completed' ? { result: value } : { failure: await failureOf(failure) };
     if (stepId?.startsWith(VERIFY_PREFIX)) {
       const fact = stepId.slice(VERIFY_PREFIX.length);
       if (outcome === 'completed') facts[fact] = value;
@@ -266,7 +266,7 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
     const fact = planned >= 0 ? plannedLookups.splice(planned, 1)[0]![0] : local.activityType;
     const base = { kind: 'verification' as const, at, eventId, fact, source: local.activityType, idempotencyKey: problemId ? `${problemId}/${VERIFY_PREFIX}${fact}` : null, attempts: local.attempt };
     if (local.failure) {
-      steps.push({ ...base, outcome: 'failed', failure: await failureOf(local.failure, true) });
+      steps.push({ ...base, outcome: 'failed', failure: await failureOf(local.failure) });
       return;
     }
     facts[fact] = local.result;

@@ -14,11 +14,10 @@ interface StepBase {
 /** How an activity ended, as recorded in history. */
 export type ActivityOutcome = 'completed' | 'failed' | 'timed_out' | 'canceled';
 
-/** A failure, by type and reason code only. */
+/** A failure, by type and reason code only: never its message, which is internal text (invariant 4). */
 export interface FailureSummary {
   type: string | null;
   reasonCode: string | null;
-  message?: string;
 }
 
 /** One extraction (an `extractProblem` activity): provenance, cost and validation result. */

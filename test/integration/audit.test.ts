@@ -184,7 +184,10 @@ describe('GET /v1/problems/:id/audit', () => {
     expect(state.status).toBe('failed');
     const steps = await stepsOf(id);
     expect(ofKind(steps, 'tool').map((t) => [t.tool, t.outcome])).toEqual([['changePlan', 'completed'], ['rerateBilling', 'failed']]);
-    expect(ofKind(steps, 'tool')[1]).toMatchObject({ idempotencyKey: `${id}/rerate`, failure: { type: 'ToolRejected' } });
+    // By type and reason code only: the failure's message names the downstream route and answer (internal text, invariant 4).
+    expect(ofKind(steps, 'tool')[1]).toMatchObject({ idempotencyKey: `${id}/rerate`, failure: { type: 'ToolRejected', reasonCode: expect.any(String) } });
+    expect(Object.keys((ofKind(steps, 'tool')[1] as { failure: object }).failure).sort()).toEqual(['reasonCode', 'type']);
+    expect(JSON.stringify(steps)).not.toMatch(/rating\/rerates|answered 422|"message"/);
     expect(ofKind(steps, 'compensation')).toEqual([expect.objectContaining({ tool: 'revertPlanChange', stepId: 'revert-plan', outcome: 'completed', idempotencyKey: `${id}/revert-plan` })]);
     const kinds = steps.map((s) => s.kind);
     expect(kinds.lastIndexOf('tool')).toBeLessThan(kinds.indexOf('compensation'));
