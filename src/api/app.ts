@@ -16,7 +16,7 @@ import type { Logger } from '../logger';
 import { authPlugin } from './plugins/auth';
 import { consolePlugin, type ConsolePluginOptions } from './plugins/console';
 import { openApiOptions } from './openapi';
-import { errorHandlerPlugin } from './plugins/error-handler';
+import { SECURITY_HEADERS, errorHandlerPlugin, frameworkErrorReply } from './plugins/error-handler';
 import { outcomeGuardPlugin } from './plugins/outcome-guard';
 import { problemsPlugin } from './plugins/problems';
 import type { PolicyService } from './policy-service';
@@ -69,6 +69,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: false,
     logController: requestLogController(options.requestLogLevel),
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors: frameworkErrorReply,
   }).withTypeProvider<ZodTypeProvider>();
   if (options.requestLogLevel === 'debug') logRequestsAt(app, 'debug');
   app.setValidatorCompiler(validatorCompiler);
@@ -80,7 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(metricsPlugin, options.metrics ?? {});
   await app.register(errorHandlerPlugin);
   await app.register(outcomeGuardPlugin);
-  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(helmet, SECURITY_HEADERS);
   await app.register(swagger, openApiOptions(options.catalog ?? catalog));
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

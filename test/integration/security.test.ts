@@ -87,6 +87,22 @@ describe('security headers', () => {
   });
 });
 
+describe('finding: a URL fastify cannot route answers in the contract shape, with the security headers', () => {
+  test.each([
+    ['a malformed percent-encoding', '/v1/problems/%E0%A4%A', 'invalid_url'],
+    ['a path parameter over the router\'s maximum length', `/v1/problems/prb_${'A'.repeat(120)}`, 'invalid_params'],
+  ])('%s: 400 with a stable code, with or without a key', async (_, url, code) => {
+    for (const headers of [{}, { authorization: `Bearer ${keys.alice}` }]) {
+      const res = await roomy.inject({ method: 'GET', url, headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: { code, message: expect.any(String), details: [] } });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    }
+  });
+});
+
 describe('API keys', () => {
   const valid = keys.alice;
   test.each([

@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ApiError, isTemporalUnavailable } from '../errors';
 
@@ -14,6 +15,28 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
   FST_ERR_VALIDATION: [400, 'invalid_request'],
 };
+
+/** Errors fastify raises before routing, in its contract shape (as the route's own checks would answer). */
+const FRAMEWORK_CODES: Record<string, [number, string, string]> = {
+  FST_ERR_BAD_URL: [400, 'invalid_url', 'the URL is not valid: a percent-encoding is malformed'],
+  // find-my-way refuses a path parameter over its maximum length: an id no route accepts.
+  FST_ERR_MAX_PARAM_LENGTH: [400, 'invalid_params', 'a path parameter is too long'],
+};
+
+/** The security headers of every answer (@fastify/helmet's options, and helmet's own for answers given before routing). */
+export const SECURITY_HEADERS: HelmetOptions = { contentSecurityPolicy: false };
+const securityHeaders = helmet(SECURITY_HEADERS);
+
+/**
+ * Fastify's `frameworkErrors`: a URL that cannot be routed (bad percent-encoding, an overlong
+ * parameter) answers with the one error body and the security headers, not fastify's default
+ * shape; like an unknown route, it needs no key (no route, no roles). Fastify runs no hooks for
+ * it, so helmet's headers are set here.
+ */
+export function frameworkErrorReply(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const [status, code, message] = FRAMEWORK_CODES[err.code] ?? [400, 'bad_request', 'the request is invalid'];
+  securityHeaders(req.raw, reply.raw, () => void reply.code(status).send(body(code, message)));
+}
 
 /**
  * The one error handler: domain errors keep their status and code, validation errors list
