@@ -13,7 +13,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
+import { decodeArrayFromPayloads, decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import {
@@ -138,9 +138,43 @@ export function createProblemService(options: ProblemServiceOptions) {
       if (err.status === WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
         return withDeadline(() => client.workflow.getHandle<(input: ProblemInput) => Promise<ProblemState>>(id).result());
       }
-      const status = (WorkflowExecutionStatus[err.status] ?? 'unknown').replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase();
-      throw new ApiError(500, 'problem_workflow_ended_abnormally', `problem workflow is ${status}`);
+      return endedAbnormally(id, err.status);
     }
+  }
+
+  /** The input a problem was started with: the first event of its history, one page of one event. */
+  async function startInput(id: string): Promise<ProblemInput> {
+    const { history } = await withDeadline(() => client.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId: id }, maximumPageSize: 1 }));
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, payloads);
+    return input as ProblemInput;
+  }
+
+  /**
+   * A problem whose workflow was terminated, cancelled, timed out or failed by Temporal rather
+   * than by its own code: `failed` with reason `workflow_<how it ended>`, read from visibility's
+   * record of it (who submitted it, for whom, its type), so that reading it is authorised as any
+   * other problem. Its steps are in the audit.
+   */
+  async function endedAbnormally(id: string, status: temporal.api.enums.v1.WorkflowExecutionStatus): Promise<ProblemState> {
+    const [description, input] = await Promise.all([withDeadline(() => client.workflow.getHandle(id).describe()), startInput(id)]);
+    const ended = (WorkflowExecutionStatus[status] ?? 'unknown').replace('WORKFLOW_EXECUTION_STATUS_', '').toLowerCase();
+    return {
+      id,
+      status: 'failed',
+      type: description.typedSearchAttributes.get(sa.type) ?? null,
+      customerId: input.customerId ?? null,
+      channel: input.channel,
+      submittedBy: input.submittedBy,
+      entities: null,
+      decision: null,
+      outcome: { reasonCode: `workflow_${ended}` },
+      clarification: null,
+      approval: null,
+      usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+      createdAt: description.startTime.toISOString(),
+      updatedAt: (description.closeTime ?? description.startTime).toISOString(),
+    };
   }
 
   /**

@@ -45,12 +45,17 @@ describe('GET /v1/problems/:id round trips', () => {
     expect(calls).toEqual(['query:2']);
   }, 60_000);
 
-  test('a terminated problem answers 500 problem_workflow_ended_abnormally, and an unknown id 404', async () => {
-    const res = await submit(h.app, keys.dave, { text: 'My internet is not working' });
+  test('a terminated problem reads as failed with reason workflow_terminated, to its readers only; an unknown id 404', async () => {
+    const res = await submit(h.app, keys.dave, { text: 'My internet is not working', channel: 'email' });
     const { id } = res.json() as { id: string };
     await waitForStatus(h.app, keys.dave, id, ['needs_clarification']);
     await h.client.workflow.getHandle(id).terminate('test');
-    await expect(service.get(id, dave)).rejects.toMatchObject({ status: 500, code: 'problem_workflow_ended_abnormally', message: 'problem workflow is terminated' });
+    expect(await service.get(id, dave)).toMatchObject({ id, status: 'failed', submittedBy: 'dave', channel: 'email', outcome: { reasonCode: 'workflow_terminated' } });
+    // Authorised as any problem: another submitter is refused, not told how it ended.
+    const alice: Principal = { ...dave, principal: 'alice' };
+    await expect(service.get(id, alice)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    const read = await h.app.inject({ method: 'GET', url: `/v1/problems/${id}`, headers: { authorization: `Bearer ${keys.dave}` } });
+    expect([read.statusCode, read.json().status]).toEqual([200, 'failed']);
     await expect(service.get('prb_01NOSUCHPROBLEM0000000000', dave)).rejects.toBeInstanceOf(ApiError);
     await expect(service.get('prb_01NOSUCHPROBLEM0000000000', dave)).rejects.toMatchObject({ status: 404, code: 'problem_not_found' });
   }, 60_000);
