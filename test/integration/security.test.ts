@@ -328,6 +328,17 @@ describe('finding: per-principal limits', () => {
     expect((await limited.inject({ method: 'GET', url: '/v1/me', headers: bearer(keys.dave) })).statusCode).toBe(200);
   });
 
+  test('with a submission limit, submissions still count toward the per-key limit of every route', async () => {
+    // Finding: a route's own rate-limit config replaced the global per-key limit.
+    const limited = await build({ rateLimitPerMinute: 3, limits: { submissionsPerMinute: 1000 } });
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await limited.inject({ method: 'POST', url: '/v1/problems', headers: bearer(keys.dave), payload: { text: '' } });
+      codes.push(res.statusCode);
+    }
+    expect(codes).toEqual([400, 400, 400, 429, 429]);
+  });
+
   test('a principal whose LLM tokens for the day are spent cannot submit: 429 llm_daily_token_limit_exceeded until UTC midnight', async () => {
     const ledger = openTokenLedger(':memory:');
     const now = new Date('2026-11-30T23:00:00Z');

@@ -28,17 +28,20 @@ export interface ProblemRoutesOptions {
 
 /** `/v1/problems`: submit, read, list, clarify, approve. */
 export const problemRoutes: FastifyPluginAsyncZod<ProblemRoutesOptions> = async (app, opts) => {
-  const submissionLimit = {
-    max: opts.submissionsPerMinute ?? 0,
-    timeWindow: '1 minute',
-    keyGenerator: (req: FastifyRequest) => `submissions:${req.principal?.principal ?? req.ip}`,
-    errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; ttl: number }) =>
-      new ApiError(429, 'submission_rate_limited', `too many problems submitted; retry in ${ctx.after}`, [], { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) }),
-  };
+  // Submissions per principal, counted on top of the per-key limit of every route (a route's own
+  // `config.rateLimit` would replace that one, so this is a limiter of its own).
+  const submissions = opts.submissionsPerMinute
+    ? app.createRateLimit({ max: opts.submissionsPerMinute, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `submissions:${req.principal!.principal}` })
+    : undefined;
   app.post('/v1/problems', {
-    config: { roles: ['submitter'], ...(opts.submissionsPerMinute ? { rateLimit: submissionLimit } : {}) },
-    // The day's LLM budget is checked before a workflow (and its model calls) starts.
+    config: { roles: ['submitter'] },
+    // After the key and role checks: the submission limit, then the day's LLM budget, before a workflow (and its model calls) starts.
     preHandler: async (req) => {
+      const limited = await submissions?.(req);
+      if (limited && !limited.isAllowed && limited.isExceeded) {
+        const retryAfter = Math.max(1, limited.ttlInSeconds);
+        throw new ApiError(429, 'submission_rate_limited', `too many problems submitted; retry in ${retryAfter} s`, [], { 'retry-after': String(retryAfter) });
+      }
       if (!opts.principalTokens) return;
       const standing = tokenStanding(opts.principalTokens, req.principal!.principal);
       if (standing.exhausted) {
