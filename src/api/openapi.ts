@@ -60,7 +60,8 @@ function catalogSchemas(catalog: Catalog, target: 'openapi-3.0'): JsonObject {
 
 /**
  * Responses every documented route may give whatever its handler does: 500 from the one error
- * handler, and 429 from the rate limit on every route that needs a key.
+ * handler, 429 from the rate limit on every route that needs a key, and 413 / 415 from the body
+ * parsers on every route that takes a body.
  */
 function addCommonResponses(paths: unknown): void {
   if (!isObject(paths)) return;
@@ -71,6 +72,11 @@ function addCommonResponses(paths: unknown): void {
       const op = item[method];
       if (!isObject(op) || !isObject(op.responses)) continue;
       if (Array.isArray(op.security) && op.security.length > 0) op.responses['429'] ??= error('Too many requests (rate_limited); see Retry-After');
+      // Every route with a body: fastify's body limit and content-type parsers answer before the route does.
+      if (op.requestBody !== undefined) {
+        op.responses['413'] ??= error('Body over the size limit (body_too_large)');
+        op.responses['415'] ??= error('Body of a content type other than JSON (unsupported_media_type)');
+      }
       op.responses['500'] ??= error('Internal error (internal_error); no internals are shown');
     }
   }

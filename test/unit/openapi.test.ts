@@ -3,7 +3,7 @@ import { catalog, type Catalog } from '../../src/domain/registry';
 import { publishedDocument } from '../../scripts/lib/openapi-document';
 import { catalog as extendedCatalog } from '../fixtures/extra-problem-type/registry';
 
-interface Operation { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
+interface Operation { operationId?: string; security?: unknown[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { enum?: string[]; oneOf?: { $ref: string }[] }> } };
 
 const documents = new Map<Catalog, Promise<Document>>();
@@ -21,11 +21,12 @@ describe('the published OpenAPI document', () => {
     expect(new Set(ops.map(({ op }) => op.operationId)).size).toBe(ops.length);
   });
 
-  test('every route documents 500, every keyed route 429, and every error is the shared Error schema', async () => {
+  test('every route documents 500, every keyed route 429, every route with a body 413 and 415, and every error is the shared Error schema', async () => {
     const doc = await documentFor(catalog);
     expect(doc.components.schemas.Error).toBeDefined();
     for (const { route, op } of operations(doc)) {
-      expect([route, Object.keys(op.responses)]).toEqual([route, expect.arrayContaining(op.security?.length ? ['429', '500'] : ['500'])]);
+      const expected = [...(op.security?.length ? ['429'] : []), ...(op.requestBody ? ['413', '415'] : []), '500'];
+      expect([route, Object.keys(op.responses)]).toEqual([route, expect.arrayContaining(expected)]);
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 400 && route !== 'GET /readyz') expect([route, status, response.content?.['application/json']?.schema?.$ref]).toEqual([route, status, '#/components/schemas/Error']);
       }
