@@ -62,6 +62,8 @@ describe('console plugin', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ error: { code: 'console_not_built' } });
       expect(res.json().error.message).toContain('npm run build:console');
+      // Anonymous callers read it: no server path in it.
+      expect(res.body).not.toContain(dir);
     }
     expect((await app.inject({ url: '/v1/ping' })).statusCode).toBe(200);
     await app.close();

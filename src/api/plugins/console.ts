@@ -25,13 +25,14 @@ const HASHED_ASSET = /[-.][A-Za-z0-9_-]{8,}\.(?:js|css|woff2?|svg|png|jpg|webp)$
  */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-const notBuiltBody = (root: string) => ({
+/** The answer without a build: how to build it, without the server's file paths (the log has them). */
+const NOT_BUILT_BODY = {
   error: {
     code: 'console_not_built',
-    message: `the web console is not built (no ${path.join(root, 'index.html')}): run \`npm run build:console\` (npm start and npm test build it first), then reload`,
+    message: 'the web console is not built: run `npm run build:console` (npm start and npm test build it first), then reload',
     details: [],
   },
-});
+};
 
 /**
  * Serves the web console (built static files) under `/console`, on the API's origin: hashed
@@ -47,7 +48,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsolePluginOpt
 
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     app.log.warn({ root }, 'web console not built: /console answers 503 (run `npm run build:console`)');
-    const notBuilt = async (_req: FastifyRequest, reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(notBuiltBody(root));
+    const notBuilt = async (_req: FastifyRequest, reply: FastifyReply) => reply.code(503).header('retry-after', '30').send(NOT_BUILT_BODY);
     app.get('/', { schema: { hide: true } }, notBuilt);
     app.get('/*', { schema: { hide: true } }, notBuilt);
     return;
