@@ -6,7 +6,9 @@ import type { ExtractionInput } from '../src/domain/extraction';
 import type { LlmProvider } from '../src/llm/provider';
 import type { PrincipalTokenBudget } from '../src/limits/principal-token-budget';
 import type { NotificationEvent, Notifier } from '../src/notifications/notifier';
+import type { ProblemInput } from '../workflows/definitions';
 import { Context } from '@temporalio/activity';
+import { admitProblem, type Admission } from './admission';
 import { createDecisionActivities } from './decision';
 import { extractProblem } from './extract-problem';
 import { createToolActivities, type ToolActivity } from './tools';
@@ -35,6 +37,8 @@ export function createActivities(deps: ActivityDeps) {
     extractProblem: (input: ExtractionInput) => extractProblem(deps, input),
     /** The policy in force, recorded in history so replays and audits see the same thresholds. */
     loadPolicy: async (): Promise<ResolvedPolicy> => deps.policy,
+    /** The first step of a problem: the API's signature on its start checked, and the policy in force (admission.ts). */
+    admitProblem: async (input: ProblemInput, startedAt: string): Promise<Admission> => admitProblem(deps, input, startedAt),
     /** The keys commands must be signed with, from the worker's configuration (never from a payload). */
     loadCommandKeys: async (): Promise<CommandVerifyKey[]> => deps.commandKeys,
     /**

@@ -24,7 +24,8 @@ import { digestOf } from '../src/domain/digest';
 import { problemSearchAttributes as sa } from '../src/temporal/search-attributes';
 import { bundleWorkflowSources } from '../src/temporal/workflow-bundle';
 import type { ProblemInput } from '../workflows/definitions';
-import { DEV_API_KEYS } from '../src/config';
+import { DEV_API_KEYS, loadConfig } from '../src/config';
+import { createCommandSigner } from '../src/security/command-keys';
 import { ms, percentile, pool } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
   if (probes > 0) spawn('api', 'src/api/server.ts');
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
+  // Started as the API starts problems, signed with the key the worker's configuration accepts.
+  const signCommand = createCommandSigner(loadConfig(env).commandSigning.signingKey!);
   const samples: Sample[] = [];
   let started = 0;
   const t0 = Date.now();
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
     await pool(Array.from({ length: count }, (_, i) => i), Number(values.concurrency), async (i) => {
       while (i - awaitingNow >= maxInFlight) await new Promise((r) => setTimeout(r, 250));
       const problemId = `prb_bench${runId}${String(i).padStart(6, '0')}`;
-      const input: ProblemInput = { problemId, text: TEXT, channel: 'api', submittedBy: 'alice', requestDigest: digestOf({ i, runId }) };
+      const input: ProblemInput = signCommand('start', { problemId, runId: null }, { problemId, text: TEXT, channel: 'api' as const, submittedBy: 'alice', requestDigest: digestOf({ i, runId }) });
       await client.workflow.start('problemWorkflow', {
         workflowId: problemId,
         taskQueue,

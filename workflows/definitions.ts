@@ -15,6 +15,14 @@ export interface ProblemInput {
   extractionTaskQueue?: string;
   /** Accounts the submitting principal may act for (from its API key); absent = every account. */
   accountScope?: string[];
+  /** The person behind the submitting key (its `employeeId`): they may not approve it under another key either. */
+  submitterEmployeeId?: string;
+  /**
+   * The API's signature over every other field (kind `start`): the workflow's admission step
+   * refuses a start without it, so who submitted a problem, for whom and with which scope is never
+   * taken from a payload written straight to Temporal. Absent only in problems started before it.
+   */
+  signature?: CommandSignature;
 }
 
 /** An approver's decision, as the API authenticated it: every field is covered by the API's signature. */

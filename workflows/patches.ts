@@ -27,4 +27,10 @@ export const Patches = {
    * Checked in the first workflow task, with the patches above.
    */
   localFirst: 'local-first',
+  /**
+   * The problem is admitted first: the `admitProblem` local activity checks the API's signature on
+   * the start (the submitter, scope and customer are never taken from a start written straight to
+   * Temporal) and loads the policy, in place of `loadPolicy`. Checked in the first workflow task.
+   */
+  signedStart: 'signed-start',
 } as const;

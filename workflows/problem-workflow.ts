@@ -4,7 +4,7 @@
  * decision is the worker's recorded `decide` step, so replay never runs rule code.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ResolvedPolicy } from '../src/domain/policy';
 import { DECISION_ERROR } from '../src/domain/recorded-decision';
 import type { Decision, Facts } from '../src/domain/types';
@@ -59,6 +59,7 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   const recorded = patched(Patches.recordedDecisions);
   const finalStatusWithClose = recorded && patched(Patches.finalStatusWithClose);
   const localFirst = finalStatusWithClose && patched(Patches.localFirst);
+  const signedStart = localFirst && patched(Patches.signedStart);
   let rules: Rules = recordedRules;
   const runTool = toolRunner(input.problemId, () => rules);
   /** Lookups: local activities first for problems of this build, except after a wait (below). */
@@ -106,7 +107,13 @@ export async function problemWorkflow(input: ProblemInput): Promise<ProblemState
   /** Ends the problem as failed with a reason code; internal messages stay in history, never in the outcome. */
   const fail = (reasonCode: string) => finish('failed', { reasonCode });
 
-  policy = await loadPolicy('Load decision policy');
+  if (signedStart) {
+    const admission = await local.admitProblem.executeWithOptions({ summary: 'Admit: the API\'s signature on the start, and the policy' }, [input, workflowInfo().startTime.toISOString()]);
+    if (admission.refused) return fail(admission.refused);
+    policy = admission.policy;
+  } else {
+    policy = await loadPolicy('Load decision policy');
+  }
   // Where the account-scope patch was checked before recorded decisions (its marker follows the policy).
   if (!recorded) rules = legacyRules(patched(PATCHES.accountScope));
 

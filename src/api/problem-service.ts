@@ -229,7 +229,8 @@ export function createProblemService(options: ProblemServiceOptions) {
       }
       const id = problemIdFor(principal.principal, idempotencyKey);
       const requestDigest = digestOf({ principal: principal.principal, body });
-      const input: ProblemInput = {
+      // Signed: the workflow's admission step refuses a start the API did not sign.
+      const input: ProblemInput = signCommand('start', { problemId: id, runId: null }, {
         problemId: id,
         text: body.text,
         channel: body.channel,
@@ -238,7 +239,8 @@ export function createProblemService(options: ProblemServiceOptions) {
         ...(body.customerId ? { customerId: body.customerId } : {}),
         ...(extractionTaskQueue ? { extractionTaskQueue } : {}),
         ...(principal.accounts ? { accountScope: principal.accounts } : {}),
-      };
+        ...(principal.employeeId ? { submitterEmployeeId: principal.employeeId } : {}),
+      });
       try {
         await withDeadline(() =>
           client.workflow.start('problemWorkflow', {
@@ -285,7 +287,12 @@ export function createProblemService(options: ProblemServiceOptions) {
       if (filter.status) clauses.push(`${sa.status.name} = '${filter.status}'`);
       if (filter.type) clauses.push(`${sa.type.name} = '${filter.type}'`);
       const privileged = principal.roles.includes('approver') || principal.roles.includes('admin');
-      if (!privileged) clauses.push(`${sa.submittedBy.name} = '${principal.principal.replace(/'/g, "''")}'`);
+      const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+      const own = `${sa.submittedBy.name} = ${quote(principal.principal)}`;
+      // A key scoped to accounts lists its own problems and those submitted for its accounts.
+      const scoped = principal.accounts?.length ? `(${own} OR ${sa.customerId.name} IN (${principal.accounts.map(quote).join(', ')}))` : own;
+      if (!privileged) clauses.push(own);
+      else if (principal.accounts) clauses.push(scoped);
       const { executions, nextCursor } = await listRaw(clauses.join(' AND '), filter.limit, filter.cursor);
       const items: ProblemSummary[] = executions.map((e) => {
         const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);

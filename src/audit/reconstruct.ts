@@ -32,6 +32,7 @@ interface ScheduledActivity {
 /** Activities that are not tools; everything else the workflow schedules is a tool named after the activity. */
 const EXTRACT = 'extractProblem';
 const LOAD_POLICY = 'loadPolicy';
+const ADMIT_PROBLEM = 'admitProblem';
 const NOTIFY = 'notify';
 const PLAN_VERIFICATION = 'planVerification';
 const VERIFY_PREFIX = 'verify-';
@@ -141,6 +142,9 @@ export async function reconstructAudit(history: History, catalog: Catalog, decod
           steps.push(lastDecision);
         } else if (local?.activityType === LOAD_POLICY && isRecord(local.result)) {
           policy = local.result as unknown as ResolvedPolicy;
+        } else if (local?.activityType === ADMIT_PROBLEM && isRecord(local.result) && isRecord(local.result.policy)) {
+          // The first step of problems whose start is signed: the admission's verdict, and the policy.
+          policy = local.result.policy as unknown as ResolvedPolicy;
         } else if (local?.activityType === PLAN_VERIFICATION) {
           plannedLookups = lookupsOf(local.result);
         } else if (local && catalog.tool(local.activityType)) {

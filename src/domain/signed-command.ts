@@ -3,9 +3,10 @@ import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import canonicalize from 'canonicalize';
 
 /**
- * Commands the API forwards to a problem workflow (approvals, clarifications), signed by the API
- * so that identity is never taken from a payload: a command written straight to Temporal (CLI,
- * Web UI, another client) carries no valid signature and is refused by the workflow's validator.
+ * Commands the API forwards to a problem workflow (its start, approvals, clarifications), signed
+ * by the API so that identity is never taken from a payload: a command written straight to
+ * Temporal (CLI, Web UI, another client) carries no valid signature and is refused: an update by
+ * the workflow's validator, a start by the workflow's admission step before anything runs.
  *
  * Ed25519 rather than an HMAC: the workflow must verify inside its sandbox, so whatever key it
  * verifies with is visible to anyone who can read its history or the worker's bundle. With an
@@ -14,7 +15,7 @@ import canonicalize from 'canonicalize';
  */
 
 /** What a command is for; part of the signed message so a signature cannot move between kinds. */
-export type CommandKind = 'approval' | 'clarification';
+export type CommandKind = 'start' | 'approval' | 'clarification';
 
 /** The API's signature over a command: key id (rotation), issue time (expiry), Ed25519 signature. */
 export interface CommandSignature {
@@ -31,7 +32,8 @@ export interface CommandSignature {
  */
 export interface CommandTarget {
   problemId: string;
-  runId: string;
+  /** The run; null for a start, whose run does not exist yet (a start is bound by its freshness instead). */
+  runId: string | null;
 }
 
 /** A public key the workflow accepts signatures from. */
@@ -71,9 +73,15 @@ function ed25519(): typeof Ed25519.ed25519 {
   return (require('@noble/curves/ed25519') as typeof Ed25519).ed25519;
 }
 
+/** An Ed25519 verification: signature, message and raw public key (hex), each as given. */
+export type Ed25519Verify = (signatureHex: string, message: Uint8Array, publicKeyHex: string) => boolean;
+
+/** Pure JavaScript (@noble/curves): deterministic, what the workflow sandbox verifies with. */
+const nobleVerify: Ed25519Verify = (signatureHex, message, publicKeyHex) => ed25519().verify(hexToBytes(signatureHex), message, hexToBytes(publicKeyHex));
+
 /**
  * Verifies a command's signature for `target` (the verifying run) against the accepted keys at
- * `nowMs` (workflow time).
+ * `nowMs` (workflow time). `verify` is @noble/curves' by default; an activity may pass node's.
  * Returns `null` when the command is authentic and fresh, else the rejection type.
  */
 export function verifyCommand(
@@ -83,13 +91,14 @@ export function verifyCommand(
   signature: CommandSignature | undefined,
   keys: readonly CommandVerifyKey[],
   nowMs: number,
+  verify: Ed25519Verify = nobleVerify,
 ): SignatureRejection | null {
   if (!signature || typeof signature.value !== 'string' || typeof signature.keyId !== 'string' || typeof signature.issuedAt !== 'string') return 'command_unsigned';
   const key = keys.find((k) => k.id === signature.keyId);
   if (!key || signature.value.length !== 128 || !HEX.test(signature.value)) return 'command_signature_invalid';
   let valid = false;
   try {
-    valid = ed25519().verify(hexToBytes(signature.value), commandMessage(kind, target, fields, signature), hexToBytes(key.publicKey));
+    valid = verify(signature.value, commandMessage(kind, target, fields, signature), key.publicKey);
   } catch {
     valid = false;
   }

@@ -1,9 +1,11 @@
-import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils';
-import { commandMessage, type CommandKind, type CommandSignature, type CommandTarget, type CommandVerifyKey } from '../domain/signed-command';
+import { commandMessage, type CommandKind, type CommandSignature, type CommandTarget, type CommandVerifyKey, type Ed25519Verify } from '../domain/signed-command';
 
 /** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+/** SPKI DER header of an Ed25519 public key; the 32 raw bytes follow it. */
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** An Ed25519 signing key of the API: id (named in each signature) and the key itself. */
 export interface CommandSigningKey {
@@ -34,3 +36,18 @@ export function createCommandSigner(key: CommandSigningKey, now: () => Date = ()
 
 /** Signs a command for one run of a problem; what the API uses for every approval and clarification it forwards. */
 export type CommandSigner = ReturnType<typeof createCommandSigner>;
+
+const publicKeys = new Map<string, KeyObject>();
+
+/**
+ * Native Ed25519 verification (node:crypto), for verifying outside the workflow sandbox (the
+ * admission activity checks every start): a fraction of the pure JavaScript verification's cost.
+ */
+export const nodeVerify: Ed25519Verify = (signatureHex, message, publicKeyHex) => {
+  let key = publicKeys.get(publicKeyHex);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' });
+    publicKeys.set(publicKeyHex, key);
+  }
+  return verify(null, message, key, Buffer.from(signatureHex, 'hex'));
+};

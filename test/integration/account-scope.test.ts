@@ -59,3 +59,18 @@ test('the approval queue lists a scoped approver only the actions on its account
   expect(refusal(approve)).toEqual([403, 'account_not_entitled']);
   await h.app.inject({ method: 'POST', url: `/v1/problems/${p.id}/approvals`, headers: { authorization: `Bearer ${keys.carol}` }, payload: { decision: 'reject', actionDigest: p.approval!.actionDigest } });
 });
+
+test('the problem list shows a scoped key only its own problems and those submitted for its accounts', async () => {
+  const ours = (await submit(h.app, keys.alice, { text: 'My fiber internet has been down since this morning.', customerId: 'ACC-1001' })).json().id as string;
+  const theirs = (await submit(h.app, keys.alice, { text: 'My fiber internet has been down since this morning.', customerId: 'ACC-1002' })).json().id as string;
+  for (const id of [ours, theirs]) await waitForStatus(h.app, keys.alice, id, [...FINAL_STATUSES, 'needs_clarification', 'active']);
+  const listed = async (key: string) => {
+    // Visibility is eventually consistent: read until both problems are listed to an unscoped approver.
+    const ids = ((await get(key, '/v1/problems?limit=100')).json().items as { id: string }[]).map((i) => i.id);
+    return { ours: ids.includes(ours), theirs: ids.includes(theirs) };
+  };
+  for (let i = 0; i < 50 && !Object.values(await listed(keys.bob)).every(Boolean); i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await listed(keys.bob)).toEqual({ ours: true, theirs: true });
+  expect(await listed(SCOPED_ADMIN)).toEqual({ ours: true, theirs: false });
+  expect(await listed(SCOPED_APPROVER)).toEqual({ ours: false, theirs: true });
+});

@@ -8,7 +8,7 @@ import type { LlmProvider } from '../../src/llm/provider';
 import { createRulesProvider } from '../../src/llm/rules-provider';
 import { createExtractionWorker } from '../../src/temporal/worker';
 import type { ProblemInput } from '../../workflows/definitions';
-import { keys, startHarness, waitForStatus, type Harness } from '../support/harness';
+import { keys, startHarness, testCommandSigner, waitForStatus, type Harness } from '../support/harness';
 
 /** EXTRACTION_TASK_QUEUE: extraction runs on model-hosting workers, everything else on the orchestration worker. */
 const orchestrationLlm: LlmProvider = {
@@ -38,14 +38,15 @@ test('a problem started with an extraction queue is extracted by the extraction 
   const llm: LlmProvider = { name: 'rules', model: 'rules-v1', extract: (request) => ((extractions += 1), rules.extract(request)) };
 
   const id = `prb_${ulid()}`;
-  const input: ProblemInput = {
+  // Started as the API starts problems, signed (the workflow admits no other start).
+  const input: ProblemInput = testCommandSigner()('start', { problemId: id, runId: null }, {
     problemId: id,
     text: 'I was charged 299 twice on invoice INV-2002 for my mobile plan, account ACC-1002. Please refund Rs 299.',
-    channel: 'api',
+    channel: 'api' as const,
     submittedBy: 'alice',
     requestDigest: 'test',
     extractionTaskQueue: queue,
-  };
+  });
   await h.client.workflow.start('problemWorkflow', { workflowId: id, taskQueue: h.taskQueue, args: [input], memo: { requestDigest: 'test' } });
   // No extraction worker yet: the problem waits in `extracting` instead of failing.
   await waitForStatus(h.app, keys.alice, id, ['extracting']);

@@ -14,6 +14,9 @@ const apiKeys: ApiKeyEntry[] = [
   ...DEV_API_KEYS,
   { key: 'test-manager-emp501-key', principal: 'mona', roles: ['approver'], groups: ['eng-managers'], employeeId: 'EMP-501' },
   { key: 'test-scoped-approver-key', principal: 'sam', roles: ['approver'], groups: ['billing-approvers'], accounts: ['ACC-1001'] },
+  // One person (EMP-777) behind a submitter key and an approver key of another principal name.
+  { key: 'test-olga-submitter-key', principal: 'olga', roles: ['submitter'], groups: [], employeeId: 'EMP-777' },
+  { key: 'test-olga-approver-key', principal: 'olga.approver', roles: ['approver'], groups: ['billing-approvers'], employeeId: 'EMP-777' },
 ];
 const policy: PolicyFile = { version: 'test-trusted-approvals', types: { billing_dispute: { ...defaultBillingPolicy, approverGroup: 'billing-approvers' } } };
 const CREDIT_999 = 'Account ACC-1001, invoice INV-2001: please credit Rs 999 for the fiber plan.';
@@ -49,6 +52,53 @@ describe('approvals trusted end to end', () => {
     h = await startHarness({ apiKeys, policy });
   });
   afterAll(async () => h?.stop());
+
+  /** Starts problemWorkflow straight on Temporal, as the CLI, the Web UI or any client could; the problem once it rests. */
+  async function startedPastTheApi(input: ProblemInput, workflowId = input.problemId): Promise<ProblemState> {
+    await h.client.workflow.start('problemWorkflow', { workflowId, taskQueue: h.taskQueue, args: [input] });
+    return waitForStatus(h.app, keys.erin, workflowId, ['awaiting_approval', 'needs_clarification', 'completed', 'rejected', 'failed']);
+  }
+  const unsigned = (text: string, submittedBy: string): ProblemInput => {
+    const problemId = `prb_01PASTAPI${randomBytes(8).toString('hex').toUpperCase()}`;
+    return { problemId, text, channel: 'api', submittedBy, requestDigest: 'sha256:forged' };
+  };
+
+  test('a start written straight to Temporal is refused before anything runs, whatever identity it claims', async () => {
+    // Bob starts the credit as if alice had submitted it, to approve it himself; another start names a principal with no key.
+    for (const input of [unsigned(CREDIT_1500, 'alice'), unsigned('My account ACC-1002 was charged twice for MOB-299 on invoice INV-2002, please refund the duplicate Rs 299.', 'nobody')]) {
+      const state = await startedPastTheApi(input);
+      expect(state).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_unsigned' }, decision: null, entities: null });
+      expect(credits(h, input.problemId)).toHaveLength(0);
+      const scheduled = (await h.client.workflow.getHandle(input.problemId).fetchHistory()).events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
+      // No extraction, no tool: nothing but the admission and the completion notice (both local activities).
+      expect(scheduled).toEqual([]);
+    }
+  });
+
+  test('a genuine start edited, replayed under another id, or signed too long ago is refused', async () => {
+    const sign = testCommandSigner();
+    const fields = { ...unsigned('Account ACC-1003, invoice INV-2003: please credit Rs 100 of the FIBER-300 charge.', 'frank'), accountScope: ['ACC-1001'] };
+    const genuine = sign('start', { problemId: fields.problemId, runId: null }, fields);
+    // The scope dropped from frank's signed start (to act on ACC-1003): the signature no longer holds.
+    const { accountScope: _dropped, ...unscoped } = genuine;
+    expect(await startedPastTheApi(unscoped)).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_signature_invalid' } });
+    // The whole genuine start, under another workflow id.
+    const elsewhere = `prb_01ELSEWHERE${randomBytes(8).toString('hex').toUpperCase()}`;
+    expect(await startedPastTheApi(genuine, elsewhere)).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_signature_invalid' } });
+    // Signed six minutes before the workflow started: a captured start cannot be replayed later.
+    const stale = testCommandSigner(() => new Date(Date.now() - 6 * 60_000));
+    const old = unsigned('Account ACC-1003, invoice INV-2003: please credit Rs 100 of the FIBER-300 charge.', 'dave');
+    expect(await startedPastTheApi(stale('start', { problemId: old.problemId, runId: null }, old))).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_expired' } });
+    expect(ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith('prb_01PASTAPI') || e.idempotencyKey.startsWith('prb_01ELSEWHERE'))).toEqual([]);
+  });
+
+  test('the same person (one employee id) cannot approve under another key what they submitted', async () => {
+    const p = await waiting(h, CREDIT_999, 'test-olga-submitter-key');
+    const res = await approve(h, p.id, 'test-olga-approver-key', { decision: 'approve', actionDigest: p.approval.actionDigest });
+    expect([res.statusCode, res.json().error?.code]).toEqual([403, 'self_approval_forbidden']);
+    expect(credits(h, p.id)).toHaveLength(0);
+    await approve(h, p.id, keys.bob, { decision: 'reject', actionDigest: p.approval.actionDigest });
+  });
 
   test('an approval written straight to Temporal with a claimed identity is refused; nothing is credited', async () => {
     const p = await waiting(h, CREDIT_1500);

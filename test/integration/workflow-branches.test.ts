@@ -55,6 +55,7 @@ async function runProblem(script: Script): Promise<{ state: ProblemState; decide
   const activities: Partial<Activities> & Record<string, unknown> = {
     extractProblem: async () => ({ kind: 'problem', type: 'widget', claims: { widgetId: 'W-1' }, usage, ...(script.extracted ? { plan: script.extracted } : {}) }),
     loadPolicy: async () => policy,
+    admitProblem: async () => ({ refused: null, policy }),
     loadCommandKeys: async () => [],
     notify: async () => undefined,
     planVerification: async ({ claims }) => {

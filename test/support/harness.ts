@@ -225,7 +225,7 @@ export function ledger(db: SystemsDb): { kind: string; idempotencyKey: string; r
   return db.prepare('SELECT kind, idempotency_key AS idempotencyKey, ref FROM ledger ORDER BY seq').all() as { kind: string; idempotencyKey: string; ref: string }[];
 }
 
-/** Signs commands as the API does in tests (the dev key, which test workers accept). */
-export function testCommandSigner(): CommandSigner {
-  return createCommandSigner(loadConfig({ NODE_ENV: 'test' }).commandSigning.signingKey!);
+/** Signs commands as the API does in tests (the dev key, which test workers accept), at `now`. */
+export function testCommandSigner(now?: () => Date): CommandSigner {
+  return createCommandSigner(loadConfig({ NODE_ENV: 'test' }).commandSigning.signingKey!, now);
 }

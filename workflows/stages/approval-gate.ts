@@ -77,7 +77,9 @@ export function approvalGate(deps: ApprovalGateDeps): { await(type: string, deci
         }
         guard.assertSigned('approval', approval);
         if (!approval.roles.includes('approver')) throw rejection(UpdateRejection.roleRequired, 'the approver role is required');
-        if (approval.principal === input.submittedBy) throw rejection(UpdateRejection.selfApproval, 'the submitter of a problem cannot approve it');
+        // The submitter, under the key they submitted with or any other key of the same person.
+        const samePerson = input.submitterEmployeeId !== undefined && approval.employeeId?.toUpperCase() === input.submitterEmployeeId.toUpperCase();
+        if (approval.principal === input.submittedBy || samePerson) throw rejection(UpdateRejection.selfApproval, 'the submitter of a problem cannot approve it');
         if (benefits(pending.action, approval)) throw rejection(UpdateRejection.beneficiaryApproval, 'the action benefits this principal, who cannot approve it');
         if (approval.actionDigest !== pending.actionDigest) {
           throw rejection(UpdateRejection.staleActionDigest, 'the action changed since this approval was prepared; review the current action');
