@@ -26,6 +26,9 @@ beforeAll(async () => {
     line.run('INV-5002', 2, 'Handset', 800);
     invoice.run('INV-5003', 'ACC-1006', '2026-10', 'INR');
     line.run('INV-5003', 1, 'Roaming', 1000);
+    h.systems.db.prepare('INSERT INTO accounts (id, status, service, plan, pincode, dues, lock_in_until) VALUES (?, ?, ?, ?, ?, ?, ?)').run('ACC-1007', 'active', 'fiber', 'FIBER-100', '400001', 0, null);
+    invoice.run('INV-5004', 'ACC-1007', '2026-10', 'INR');
+    line.run('INV-5004', 1, 'Installation', 9000);
   })();
 });
 afterAll(async () => h?.stop());
@@ -94,6 +97,29 @@ describe('money never moves beyond policy across problems', () => {
     expect((await approve(id, keys.carol, again.approval!.actionDigest)).statusCode).toBe(200);
     expect(await waitForStatus(h.app, keys.alice, id, FINAL_STATUSES)).toMatchObject({ status: 'completed', outcome: { results: { credit: { lineNo: 2, amount: 600 } } } });
     expect(credits('INV-5002')).toEqual([{ lineNo: 1, amount: 200, kind: 'automatic' }, { lineNo: 2, amount: 600, kind: 'approved' }]);
+  });
+
+  test('split claims do not lower the approval tier: ₹9000 on one line in two ₹4500 problems needs two approvers', async () => {
+    // Adversarial finding: each half needed one approval, and one approver credited ₹9000 with two clicks.
+    const text = 'Account ACC-1007, invoice INV-5004: the installation was never done, please refund Rs 4500.';
+    const halves = await race(2, text);
+    for (const half of halves) {
+      expect(half).toMatchObject({ status: 'awaiting_approval', approval: { requiredApprovals: 1 } });
+      expect((await approve(half.id, keys.bob, half.approval!.actionDigest)).statusCode).toBe(200);
+    }
+    // One credits; the other re-decides on the fresh ledger before its effect: ₹9000 in all on the line needs two.
+    const settled = await Promise.all(halves.map((half) => waitForStatus(h.app, keys.alice, half.id, [...FINAL_STATUSES, 'awaiting_approval'], 60_000)));
+    expect(settled.map((st) => st.status).sort()).toEqual(['awaiting_approval', 'completed']);
+    const second = settled.find((st) => st.status === 'awaiting_approval')!;
+    expect(second).toMatchObject({ decision: { reasonCode: 'line_credits_need_two_approvals' }, approval: { requiredApprovals: 2 } });
+    expect(credits('INV-5004')).toEqual([{ lineNo: 1, amount: 4500, kind: 'approved' }]);
+    // Bob alone cannot finish it; with carol it runs.
+    expect((await approve(second.id, keys.bob, second.approval!.actionDigest)).statusCode).toBe(200);
+    expect((await waitForStatus(h.app, keys.alice, second.id, ['awaiting_approval'])).approval!.approvals).toHaveLength(1);
+    expect(credits('INV-5004')).toHaveLength(1);
+    expect((await approve(second.id, keys.carol, second.approval!.actionDigest)).statusCode).toBe(200);
+    expect(await waitForStatus(h.app, keys.alice, second.id, FINAL_STATUSES)).toMatchObject({ status: 'completed' });
+    expect(credits('INV-5004')).toEqual([{ lineNo: 1, amount: 4500, kind: 'approved' }, { lineNo: 1, amount: 4500, kind: 'approved' }]);
   });
 
   test('an approved action that still fits runs without a second approval, though the ledger moved', async () => {

@@ -48,6 +48,19 @@ describe('decideBillingDispute: approval tiers at the policy boundaries', () => 
     expect(d.steps).toEqual([expect.objectContaining({ id: 'credit', tool: 'issueCredit', input: expect.objectContaining({ amount, lineNo: 1, currency: 'INR' }) })]);
   });
 
+  test.each<[string, Line, number, string, string, number | undefined]>([
+    ['a claim one approval covers, on a line credited ₹4500 before: two approvals for ₹9000 in all', [9000, 4500], 4500, 'BD-16', 'line_credits_need_two_approvals', 2],
+    ['up to the single-approval limit in all on the line: one approval', [9000, 2000], 3000, 'BD-11', 'credit_needs_approval', 1],
+    ['one paisa past it in all: two', [9000, 2000], 3000.01, 'BD-16', 'line_credits_need_two_approvals', 2],
+    ['automatic totals reached on a line with ₹4800 credited: two approvals, not one', [9000, 4800], 300, 'BD-16', 'line_credits_need_two_approvals', 2],
+    ['an automatic claim stays automatic (its own totals bound it)', [9000, 4800], 100, 'BD-10', 'credit_within_auto_limit', undefined],
+  ])('split claims: %s', (_name, line, amount, ruleId, reasonCode, approvals) => {
+    const inv = invoice([line], 'ACC-1001', 'INR', line[1] === 4800 ? [prior(400, { kind: 'automatic' })] : []);
+    const d = decide(claim(amount), inv);
+    expect(d).toMatchObject({ kind: 'execute', ruleId, reasonCode });
+    expect(d.kind === 'execute' ? d.approval?.requiredApprovals : 'not executed').toBe(approvals);
+  });
+
   test('one paisa above creditMax is rejected, whatever the approvals', () => {
     expect(decide(claim(100_000.01), big)).toMatchObject({ kind: 'reject', reasonCode: 'amount_above_credit_limit', ruleId: 'BD-06' });
   });

@@ -120,8 +120,14 @@ export const decideBillingDispute: Decide<typeof billingVerification, BillingPol
   ];
   const action = 'issue_credit';
   const group = policy.approverGroup ? { group: policy.approverGroup } : {};
+  // Approval tiers add up per line, as automatic credits add up per invoice and account: two ₹4500
+  // claims on one ₹9000 charge need two approvals between them, as one ₹9000 claim does. A claim
+  // waiting while another is credited re-decides on the fresh ledger before its effect.
+  const lineTotal = toPaise(line.creditedAmount) + claimed;
   const oneApproval = (reasonCode: string, ruleId: string): Decision =>
-    ({ kind: 'execute', action, reasonCode, ruleId, steps: credit('approved'), approval: { requiredApprovals: 1, ...group } });
+    lineTotal > toPaise(policy.singleApprovalMax)
+      ? { kind: 'execute', action, reasonCode: 'line_credits_need_two_approvals', ruleId: 'BD-16', steps: credit('approved'), approval: { requiredApprovals: 2, ...group } }
+      : { kind: 'execute', action, reasonCode, ruleId, steps: credit('approved'), approval: { requiredApprovals: 1, ...group } };
   if (claimed <= toPaise(policy.autoCreditMax)) {
     const prior = automaticTotals(invoice, policy);
     if (prior.invoice + claimed > toPaise(policy.autoCreditInvoiceMax)) return oneApproval('auto_credit_invoice_total_reached', 'BD-13');
