@@ -152,9 +152,9 @@ export function createProblemService(options: ProblemServiceOptions) {
 
   /**
    * A problem whose workflow was terminated, cancelled, timed out or failed by Temporal rather
-   * than by its own code: `failed` with reason `workflow_<how it ended>`, read from visibility's
-   * record of it (who submitted it, for whom, its type), so that reading it is authorised as any
-   * other problem. Its steps are in the audit.
+   * than by its own code: `failed` with reason `workflow_<how it ended>`, who submitted it and for
+   * whom read from its start input (its type from visibility), so that reading it is authorised as
+   * any other problem. Its steps are in the audit.
    */
   async function endedAbnormally(id: string, status: temporal.api.enums.v1.WorkflowExecutionStatus): Promise<ProblemState> {
     const [description, input] = await Promise.all([withDeadline(() => client.workflow.getHandle(id).describe()), startInput(id)]);
