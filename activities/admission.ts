@@ -26,6 +26,6 @@ export function admitProblem(deps: { policy: ResolvedPolicy; commandKeys: Comman
   const { signature, ...fields } = input;
   // A genuine start of one problem, replayed under another workflow id, is not that problem's.
   if (Context.current().info.workflowExecution?.workflowId !== input.problemId) return { refused: 'start_signature_invalid', policy: deps.policy };
-  const refused = verifyCommand('start', { problemId: input.problemId, runId: null }, fields, signature, deps.commandKeys, Date.parse(startedAt), nodeVerify);
+  const refused = verifyCommand('start', input.problemId, fields, signature, deps.commandKeys, Date.parse(startedAt), nodeVerify);
   return { refused: refused ? REFUSALS[refused] : null, policy: deps.policy };
 }

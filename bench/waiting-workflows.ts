@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     await pool(Array.from({ length: count }, (_, i) => i), Number(values.concurrency), async (i) => {
       while (i - awaitingNow >= maxInFlight) await new Promise((r) => setTimeout(r, 250));
       const problemId = `prb_bench${runId}${String(i).padStart(6, '0')}`;
-      const input: ProblemInput = signCommand('start', { problemId, runId: null }, { problemId, text: TEXT, channel: 'api' as const, submittedBy: 'alice', requestDigest: digestOf({ i, runId }) });
+      const input: ProblemInput = signCommand('start', problemId, { problemId, text: TEXT, channel: 'api' as const, submittedBy: 'alice', requestDigest: digestOf({ i, runId }) });
       await client.workflow.start('problemWorkflow', {
         workflowId: problemId,
         taskQueue,

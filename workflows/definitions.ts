@@ -27,6 +27,8 @@ export interface ProblemInput {
 
 /** An approver's decision, as the API authenticated it: every field is covered by the API's signature. */
 export interface ApprovalCommand {
+  /** The workflow run it is for: the validator refuses it in any other run of the problem id. */
+  runId: string;
   principal: string;
   roles: string[];
   groups: string[];
@@ -44,6 +46,8 @@ export type ApprovalInput = ApprovalCommand & { signature: CommandSignature };
 
 /** The submitter's answer to a clarification question, for one round (a signed answer cannot answer another). */
 export interface ClarificationCommand {
+  /** The workflow run it is for, as for an approval. */
+  runId: string;
   principal: string;
   text: string;
   round: number;

@@ -230,7 +230,7 @@ export function createProblemService(options: ProblemServiceOptions) {
       const id = problemIdFor(principal.principal, idempotencyKey);
       const requestDigest = digestOf({ principal: principal.principal, body });
       // Signed: the workflow's admission step refuses a start the API did not sign.
-      const input: ProblemInput = signCommand('start', { problemId: id, runId: null }, {
+      const input: ProblemInput = signCommand('start', id, {
         problemId: id,
         text: body.text,
         channel: body.channel,
@@ -318,7 +318,7 @@ export function createProblemService(options: ProblemServiceOptions) {
         // The answer is signed for the round it answers, so it cannot be replayed into a later one.
         const { clarification } = await withDeadline(() => handle.query(getProblemQuery));
         if (!clarification) throw new ApiError(409, UpdateRejection.notAwaitingClarification, 'the problem is not waiting for clarification');
-        const command = signCommand('clarification', { problemId: id, runId }, { principal: principal.principal, text, round: clarification.round });
+        const command = signCommand('clarification', id, { runId, principal: principal.principal, text, round: clarification.round });
         const update = await withDeadline(() => handle.startUpdate(submitClarificationUpdate, { args: [command], waitForStage: WorkflowUpdateStage.ACCEPTED }));
         return withDeadline(() => update.result());
       });
@@ -331,7 +331,8 @@ export function createProblemService(options: ProblemServiceOptions) {
     async approve(id: string, principal: Principal, body: { decision: 'approve' | 'reject'; actionDigest: string; comment?: string }): Promise<ProblemState> {
       return sendUpdate(id, UpdateRejection.notAwaitingApproval, async () => {
         const { runId, handle } = await currentRun(id);
-        const input: ApprovalInput = signCommand('approval', { problemId: id, runId }, {
+        const input: ApprovalInput = signCommand('approval', id, {
+          runId,
           principal: principal.principal,
           roles: principal.roles,
           groups: principal.groups,

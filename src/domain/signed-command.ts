@@ -25,17 +25,6 @@ export interface CommandSignature {
   value: string;
 }
 
-/**
- * The one workflow run a command is for. The run id binds it: a signed command read from one
- * run's history cannot be replayed into another run started later under the same problem id,
- * whose action digest may well be the same.
- */
-export interface CommandTarget {
-  problemId: string;
-  /** The run; null for a start, whose run does not exist yet (a start is bound by its freshness instead). */
-  runId: string | null;
-}
-
 /** A public key the workflow accepts signatures from. */
 export interface CommandVerifyKey {
   id: string;
@@ -52,11 +41,13 @@ export const COMMAND_MAX_SKEW_MS = 60_000;
 export type SignatureRejection = 'command_unsigned' | 'command_signature_invalid' | 'command_expired';
 
 /**
- * The exact bytes that are signed: RFC 8785 canonical JSON of the kind, the problem id and run id,
- * the key id, the issue time and every field of the command. Any changed field breaks the signature.
+ * The exact bytes that are signed: RFC 8785 canonical JSON of the kind, the problem id, the key id,
+ * the issue time and every field of the command. Any changed field breaks the signature. (An
+ * approval or clarification names its workflow run among its fields, `runId`, rather than here:
+ * workers of builds from before it verify such a command as they always did.)
  */
-export function commandMessage(kind: CommandKind, target: CommandTarget, fields: object, signature: Omit<CommandSignature, 'value'>): Uint8Array {
-  const canonical = canonicalize({ kind, problemId: target.problemId, runId: target.runId, keyId: signature.keyId, issuedAt: signature.issuedAt, fields });
+export function commandMessage(kind: CommandKind, problemId: string, fields: object, signature: Omit<CommandSignature, 'value'>): Uint8Array {
+  const canonical = canonicalize({ kind, problemId, keyId: signature.keyId, issuedAt: signature.issuedAt, fields });
   if (canonical === undefined) throw new TypeError('command cannot be serialised canonically');
   return utf8ToBytes(canonical);
 }
@@ -80,13 +71,13 @@ export type Ed25519Verify = (signatureHex: string, message: Uint8Array, publicKe
 const nobleVerify: Ed25519Verify = (signatureHex, message, publicKeyHex) => ed25519().verify(hexToBytes(signatureHex), message, hexToBytes(publicKeyHex));
 
 /**
- * Verifies a command's signature for `target` (the verifying run) against the accepted keys at
- * `nowMs` (workflow time). `verify` is @noble/curves' by default; an activity may pass node's.
+ * Verifies a command's signature for problem `problemId` against the accepted keys at `nowMs`
+ * (workflow time). `verify` is @noble/curves' by default; an activity may pass node's.
  * Returns `null` when the command is authentic and fresh, else the rejection type.
  */
 export function verifyCommand(
   kind: CommandKind,
-  target: CommandTarget,
+  problemId: string,
   fields: object,
   signature: CommandSignature | undefined,
   keys: readonly CommandVerifyKey[],
@@ -98,7 +89,7 @@ export function verifyCommand(
   if (!key || signature.value.length !== 128 || !HEX.test(signature.value)) return 'command_signature_invalid';
   let valid = false;
   try {
-    valid = verify(signature.value, commandMessage(kind, target, fields, signature), key.publicKey);
+    valid = verify(signature.value, commandMessage(kind, problemId, fields, signature), key.publicKey);
   } catch {
     valid = false;
   }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { bytesToHex } from '@noble/hashes/utils';
-import { commandMessage, type CommandKind, type CommandSignature, type CommandTarget, type CommandVerifyKey, type Ed25519Verify } from '../domain/signed-command';
+import { commandMessage, type CommandKind, type CommandSignature, type CommandVerifyKey, type Ed25519Verify } from '../domain/signed-command';
 
 /** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows it. */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -27,14 +27,14 @@ export function verifyKeyOf(key: CommandSigningKey): CommandVerifyKey {
 
 /** Signs commands with one key (the current one of a rotation); native Ed25519, no extra cost per request. */
 export function createCommandSigner(key: CommandSigningKey, now: () => Date = () => new Date()) {
-  return <T extends object>(kind: CommandKind, target: CommandTarget, fields: T): T & { signature: CommandSignature } => {
+  return <T extends object>(kind: CommandKind, problemId: string, fields: T): T & { signature: CommandSignature } => {
     const meta = { keyId: key.id, issuedAt: now().toISOString() };
-    const value = sign(null, commandMessage(kind, target, fields, meta), key.privateKey).toString('hex');
+    const value = sign(null, commandMessage(kind, problemId, fields, meta), key.privateKey).toString('hex');
     return { ...fields, signature: { ...meta, value } };
   };
 }
 
-/** Signs a command for one run of a problem; what the API uses for every approval and clarification it forwards. */
+/** Signs a command for a problem; what the API uses for every start, approval and clarification it forwards. */
 export type CommandSigner = ReturnType<typeof createCommandSigner>;
 
 const publicKeys = new Map<string, KeyObject>();

@@ -39,7 +39,7 @@ test('a problem started with an extraction queue is extracted by the extraction 
 
   const id = `prb_${ulid()}`;
   // Started as the API starts problems, signed (the workflow admits no other start).
-  const input: ProblemInput = testCommandSigner()('start', { problemId: id, runId: null }, {
+  const input: ProblemInput = testCommandSigner()('start', id, {
     problemId: id,
     text: 'I was charged 299 twice on invoice INV-2002 for my mobile plan, account ACC-1002. Please refund Rs 299.',
     channel: 'api' as const,

@@ -78,7 +78,7 @@ describe('approvals trusted end to end', () => {
   test('a genuine start edited, replayed under another id, or signed too long ago is refused', async () => {
     const sign = testCommandSigner();
     const fields = { ...unsigned('Account ACC-1003, invoice INV-2003: please credit Rs 100 of the FIBER-300 charge.', 'frank'), accountScope: ['ACC-1001'] };
-    const genuine = sign('start', { problemId: fields.problemId, runId: null }, fields);
+    const genuine = sign('start', fields.problemId, fields);
     // The scope dropped from frank's signed start (to act on ACC-1003): the signature no longer holds.
     const { accountScope: _dropped, ...unscoped } = genuine;
     expect(await startedPastTheApi(unscoped)).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_signature_invalid' } });
@@ -88,7 +88,7 @@ describe('approvals trusted end to end', () => {
     // Signed six minutes before the workflow started: a captured start cannot be replayed later.
     const stale = testCommandSigner(() => new Date(Date.now() - 6 * 60_000));
     const old = unsigned('Account ACC-1003, invoice INV-2003: please credit Rs 100 of the FIBER-300 charge.', 'dave');
-    expect(await startedPastTheApi(stale('start', { problemId: old.problemId, runId: null }, old))).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_expired' } });
+    expect(await startedPastTheApi(stale('start', old.problemId, old))).toMatchObject({ status: 'failed', outcome: { reasonCode: 'start_expired' } });
     expect(ledger(h.systems.db).filter((e) => e.idempotencyKey.startsWith('prb_01PASTAPI') || e.idempotencyKey.startsWith('prb_01ELSEWHERE'))).toEqual([]);
   });
 
@@ -102,20 +102,20 @@ describe('approvals trusted end to end', () => {
 
   test('an approval written straight to Temporal with a claimed identity is refused; nothing is credited', async () => {
     const p = await waiting(h, CREDIT_1500);
-    const target = { problemId: p.id, runId: (await h.client.workflow.getHandle(p.id).describe()).runId };
-    const forged = { principal: 'mallory', roles: ['approver', 'admin'], groups: ['billing-approvers'], employeeId: null, accounts: null, decision: 'approve', actionDigest: p.approval.actionDigest };
+    const { runId } = await h.client.workflow.getHandle(p.id).describe();
+    const forged = { runId, principal: 'mallory', roles: ['approver', 'admin'], groups: ['billing-approvers'], employeeId: null, accounts: null, decision: 'approve', actionDigest: p.approval.actionDigest };
     expect(await sendPastTheApi(h, p.id, forged)).toBe('command_unsigned');
 
     // Signed with a key the workers do not accept, even under an accepted key id.
     const mallorysKey = createCommandSigner(signingKeyFromSeed('dev', randomBytes(32)));
-    expect(await sendPastTheApi(h, p.id, mallorysKey('approval', target, forged))).toBe('command_signature_invalid');
+    expect(await sendPastTheApi(h, p.id, mallorysKey('approval', p.id, forged))).toBe('command_signature_invalid');
 
     // A genuine signature for another problem or another run of this one, or with the identity edited afterwards.
-    const genuine = testCommandSigner()('approval', { ...target, problemId: 'prb_01OTHERPROBLEM000000000000' }, { ...forged, principal: 'bob' });
+    const genuine = testCommandSigner()('approval', 'prb_01OTHERPROBLEM000000000000', { ...forged, principal: 'bob' });
     expect(await sendPastTheApi(h, p.id, genuine)).toBe('command_signature_invalid');
-    const otherRun = testCommandSigner()('approval', { ...target, runId: '00000000-0000-4000-8000-000000000000' }, { ...forged, principal: 'bob' });
+    const otherRun = testCommandSigner()('approval', p.id, { ...forged, principal: 'bob', runId: '00000000-0000-4000-8000-000000000000' });
     expect(await sendPastTheApi(h, p.id, otherRun)).toBe('command_signature_invalid');
-    const edited = { ...testCommandSigner()('approval', target, { ...forged, principal: 'bob', roles: ['submitter'] }), roles: ['approver'] };
+    const edited = { ...testCommandSigner()('approval', p.id, { ...forged, principal: 'bob', roles: ['submitter'] }), roles: ['approver'] };
     expect(await sendPastTheApi(h, p.id, edited)).toBe('command_signature_invalid');
 
     const after = await h.app.inject({ method: 'GET', url: `/v1/problems/${p.id}`, headers: { authorization: `Bearer ${keys.alice}` } });
