@@ -25,6 +25,7 @@ import {
   type ProblemInput,
 } from '../../workflows/definitions';
 import { digestOf } from '../domain/digest';
+import { withinScope } from '../domain/scope';
 import type { CommandSigner } from '../security/command-keys';
 import { problemSearchAttributes as sa } from '../temporal/search-attributes';
 import { cursorSealer, type CursorSealer } from './cursor';
@@ -95,14 +96,12 @@ function problemIdFor(principal: string, idempotencyKey: string | undefined): st
  * account its claims name, once extracted (none for, e.g., an access request).
  */
 function accountsOf(state: ProblemState): string[] {
-  const named = [state.customerId, state.entities?.accountId].filter((a): a is string => typeof a === 'string');
-  return named.map((a) => a.toUpperCase());
+  return [state.customerId, state.entities?.accountId].filter((a): a is string => typeof a === 'string');
 }
 
 /** A key scoped to accounts never sees or acts on a problem of another account. */
 function assertEntitled(state: ProblemState, principal: Principal): void {
-  const { accounts } = principal;
-  if (accounts && accountsOf(state).some((a) => !accounts.includes(a))) {
+  if (!withinScope(principal.accounts, accountsOf(state))) {
     throw new ApiError(403, 'account_not_entitled', 'this key is scoped to other accounts than this problem\'s');
   }
 }
@@ -358,7 +357,7 @@ export function createProblemService(options: ProblemServiceOptions) {
           // A key scoped to accounts sees only actions on them, as GET /v1/problems/:id answers it.
           const customerId = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields).get(sa.customerId);
           // An action recorded before beneficiaries were (no account list) is hidden from scoped keys.
-          const entitled = (accountIds: string[] | undefined) => !principal.accounts || (accountIds !== undefined && [...accountIds, ...(customerId ? [customerId] : [])].every((a) => principal.accounts!.includes(a.toUpperCase())));
+          const entitled = (accountIds: string[] | undefined) => !principal.accounts || (accountIds !== undefined && withinScope(principal.accounts, [...accountIds, ...(customerId ? [customerId] : [])]));
           const memo = await decodeMapFromPayloads(client.options.loadedDataConverter, e.memo?.fields);
           const published = pendingApprovalMemo.safeParse(memo?.pendingApproval);
           if (published.success) return entitled(published.data.action.beneficiary?.accountIds) ? published.data : null;

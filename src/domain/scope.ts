@@ -28,13 +28,18 @@ export function accountsTouched(claims: Record<string, unknown>, facts: Facts): 
   return [...found].sort();
 }
 
+/** Whether every one of `accounts` is in `scope` (account ids compare case-insensitively); an absent scope is every account. */
+export function withinScope(scope: readonly string[] | null | undefined, accounts: readonly string[]): boolean {
+  return !scope || accounts.every((a) => scope.some((s) => s.toUpperCase() === a.toUpperCase()));
+}
+
 /**
  * Checks the accounts a problem touches against the submitter's scope: an account outside it is
  * refused (`account_not_entitled`), and an account other than the submission's `customerId`
  * is not acted on without the submitter clarifying it.
  */
 export function checkAccountScope(scope: ActingScope, accounts: string[]): ScopeVerdict {
-  if (scope.accounts && accounts.some((a) => !scope.accounts!.some((s) => s.toUpperCase() === a))) return { kind: 'reject', reasonCode: 'account_not_entitled' };
+  if (!withinScope(scope.accounts, accounts)) return { kind: 'reject', reasonCode: 'account_not_entitled' };
   const customer = scope.customerId?.toUpperCase();
   const other = customer ? accounts.find((a) => a !== customer) : undefined;
   return other ? { kind: 'clarify', reasonCode: 'account_differs_from_customer', accountId: other } : null;
