@@ -288,10 +288,9 @@ export function createProblemService(options: ProblemServiceOptions) {
       const privileged = principal.roles.includes('approver') || principal.roles.includes('admin');
       const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
       const own = `${sa.submittedBy.name} = ${quote(principal.principal)}`;
-      // A key scoped to accounts lists its own problems and those submitted for its accounts.
-      const scoped = principal.accounts?.length ? `(${own} OR ${sa.customerId.name} IN (${principal.accounts.map(quote).join(', ')}))` : own;
       if (!privileged) clauses.push(own);
-      else if (principal.accounts) clauses.push(scoped);
+      // A key scoped to accounts lists its own problems and those submitted for its accounts.
+      else if (principal.accounts) clauses.push(principal.accounts.length ? `(${own} OR ${sa.customerId.name} IN (${principal.accounts.map(quote).join(', ')}))` : own);
       const { executions, nextCursor } = await listRaw(clauses.join(' AND '), filter.limit, filter.cursor);
       const items: ProblemSummary[] = executions.map((e) => {
         const attrs = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
